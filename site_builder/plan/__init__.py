@@ -1,0 +1,134 @@
+"""The page plan: every output file, and what it is made from.
+
+One list of "this path is made from this template with this data" (or copied from this file)
+is what the writer renders, what the sitemap and feed are made from, and what the personal-data
+gate re-checks. Building it touches nothing on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, TypeVar
+from urllib.parse import urlsplit
+
+
+T = TypeVar("T")
+STATIC_DIR = "static"
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What the base layout needs to know about a page (title, trail, 47号文 meta tags)."""
+
+    title: str
+    breadcrumbs: tuple[tuple[str, str | None], ...]  # (label, site path or None for "here")
+    column: Mapping[str, str] | None = None  # ColumnName, ColumnDescription, ColumnKeywords, ColumnType
+    article: Mapping[str, str] | None = None  # ArticleTitle, PubDate, ContentSource, Keywords, Description
+    description: str = ""
+    noindex: bool = False
+    nav: str = ""  # which main-navigation item is current
+    speech: bool = False  # offer 语音朗读 of the main text
+
+
+@dataclass(frozen=True, slots=True)
+class Render:
+    path: str
+    template: str
+    meta: Meta
+    context: Mapping[str, Any] = field(default_factory=dict)
+    markdown: str | None = None  # rendered to ``body_html`` in the render stage
+    sitemap: bool = True
+    searchable: bool = False
+    lastmod: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    path: str
+    source: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    path: str
+    text: str
+
+
+Entry = Render | Copy | Text
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    base: str  # site path of page 1, e.g. "catalog/"
+
+    def url(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page-{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        return [(n, self.url(n)) for n in range(1, self.count + 1)]
+
+
+def paginate(items: Sequence[T], size: int, base: str) -> Iterable[tuple[Sequence[T], Pagination, str]]:
+    """Yield (slice, pagination, output path) for a list shown ``size`` items a page."""
+    count = max(1, -(-len(items) // size))
+    for number in range(1, count + 1):
+        pagination = Pagination(number, count, base)
+        yield items[(number - 1) * size : number * size], pagination, pagination.url(number) + "index.html"
+
+
+def article_meta(title: str, published: date, source: str, keywords: Iterable[str], description: str) -> dict[str, str]:
+    return {
+        "ArticleTitle": title,
+        "PubDate": f"{published.isoformat()} 00:00",
+        "ContentSource": source,
+        "Keywords": ",".join(keywords),
+        "Description": description,
+    }
+
+
+HOME_CRUMB = ("首页", "")
+
+if TYPE_CHECKING:
+    from ..site import Site
+
+
+def plan_site(site: Site, template_dir: Path) -> list[Entry]:
+    """The whole plan, in a stable order (the writer and the manifest follow it).
+
+    Each kind of content plans its own pages in its own module of this package.
+    """
+    from . import home, policies  # the kind modules import the entry types from here
+
+    entries: list[Entry] = []
+    entries += home.plan_home(site)
+    entries += policies.plan_policies(site)
+    entries += policies.plan_catalog(site)
+    entries += policies.plan_pages(site)
+    entries += plan_static(template_dir)
+    entries.append(
+        Render("404.html", "404.html", Meta("页面未找到", (HOME_CRUMB, ("页面未找到", None)), noindex=True),
+               {"absolute_root": urlsplit(site.config.base_url).path or "/"}, sitemap=False)
+    )
+    return entries
+
+
+def plan_static(template_dir: Path) -> list[Entry]:
+    root = template_dir / STATIC_DIR
+    return [
+        Copy(f"{STATIC_DIR}/{path.relative_to(root).as_posix()}", path)
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    ]

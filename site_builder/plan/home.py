@@ -1,0 +1,21 @@
+"""The home page: latest policies, and what each kind of content shows at a glance."""
+
+from __future__ import annotations
+
+from ..site import Site
+from . import Entry, Meta, Render
+
+
+def plan_home(site: Site) -> list[Entry]:
+    counts = {c: 0 for c in site.config.categories}
+    for policy in site.policies:
+        counts[policy.category] = counts.get(policy.category, 0) + 1
+    return [
+        Render(
+            "index.html",
+            "home.html",
+            Meta(site.config.title, (("首页", None),), description=site.config.description, nav="home"),
+            {"latest": site.policies[:8], "category_counts": counts, "years": site.policy_years()},
+            lastmod=site.policies[0].published if site.policies else None,
+        )
+    ]

@@ -1,0 +1,133 @@
+"""Plan entries for policies, the catalog (政府信息公开目录), free pages and the home page."""
+
+from __future__ import annotations
+
+from ..site import Site
+from ..sources.policies import Policy
+from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, paginate
+
+CATALOG_COLUMN = {
+    "ColumnName": "政府信息公开目录",
+    "ColumnDescription": "法定主动公开内容：按组配分类和年份排列的政府信息公开目录",
+    "ColumnKeywords": "政府信息公开,信息公开目录,政策文件",
+    "ColumnType": "信息公开",
+}
+CATALOG_CRUMB = ("政府信息公开目录", "catalog/")
+
+
+def plan_policies(site: Site) -> list[Entry]:
+    by_slug = site.policies_by_slug
+    entries: list[Entry] = []
+    for policy in site.policies:
+        replacing = [p for p in site.policies if p.superseded_by == policy.slug]
+        entries.append(
+            Render(
+                f"policies/{policy.slug}/index.html",
+                "policy.html",
+                Meta(
+                    policy.title,
+                    (HOME_CRUMB, CATALOG_CRUMB, (policy.category, f"catalog/{policy.category}/"), (policy.title, None)),
+                    column=CATALOG_COLUMN | {"ColumnName": policy.category},
+                    article=article_meta(
+                        policy.title, policy.published, policy.publisher, policy.keywords, policy.summary
+                    ),
+                    description=policy.summary,
+                    nav="catalog",
+                    speech=True,
+                ),
+                {
+                    "policy": policy,
+                    "superseded_by": by_slug.get(policy.superseded_by),
+                    "replaces": replacing,
+                },
+                markdown=policy.body,
+                searchable=True,
+                lastmod=policy.published,
+            )
+        )
+        for attachment in policy.attachments:
+            entries.append(Copy(f"files/{attachment.file}", site.config.content_dir / "files" / attachment.file))
+    # two policies may share an attachment: copy it once
+    seen: set[str] = set()
+    unique: list[Entry] = []
+    for entry in entries:
+        if entry.path not in seen:
+            seen.add(entry.path)
+            unique.append(entry)
+    return unique
+
+
+def plan_catalog(site: Site) -> list[Entry]:
+    size = site.config.page_size
+    categories = [(c, [p for p in site.policies if p.category == c]) for c in site.config.categories]
+    years = [(y, [p for p in site.policies if p.year == y]) for y in site.policy_years()]
+    facets = {"categories": [(c, len(ps)) for c, ps in categories], "years": [(y, len(ps)) for y, ps in years]}
+    entries: list[Entry] = []
+
+    def listing(policies: list[Policy], base: str, heading: str, crumbs: tuple, current: str) -> None:
+        for items, pagination, path in paginate(policies, size, base):
+            title = heading if pagination.number == 1 else f"{heading}（第 {pagination.number} 页）"
+            entries.append(
+                Render(
+                    path,
+                    "catalog.html",
+                    Meta(title, crumbs, column=CATALOG_COLUMN | {"ColumnName": heading}, nav="catalog"),
+                    {
+                        "heading": heading,
+                        "policies": items,
+                        "total": len(policies),
+                        "pagination": pagination,
+                        "facets": facets,
+                        "current": current,
+                        "first_index": (pagination.number - 1) * size,
+                    },
+                    lastmod=items[0].published if items else None,
+                )
+            )
+
+    listing(list(site.policies), "catalog/", "政府信息公开目录", (HOME_CRUMB, ("政府信息公开目录", None)), "")
+    for category, policies in categories:
+        listing(policies, f"catalog/{category}/", category, (HOME_CRUMB, CATALOG_CRUMB, (category, None)), category)
+    for year, policies in years:
+        listing(policies, f"catalog/{year}/", f"{year}年", (HOME_CRUMB, CATALOG_CRUMB, (f"{year}年", None)), str(year))
+    return entries
+
+
+def plan_pages(site: Site) -> list[Entry]:
+    entries: list[Entry] = []
+    nav_for = {"guide": "guide", "system": "system"}
+    for page in site.pages:
+        crumbs: tuple = (HOME_CRUMB, (page.title, None))
+        nav = nav_for.get(page.slug, "")
+        if page.report_year is not None:
+            crumbs = (HOME_CRUMB, ("政府信息公开年报", "annual-reports/"), (page.title, None))
+            nav = "reports"
+        article = (
+            article_meta(page.title, page.date, site.config.publisher_name, (), page.summary) if page.date else None
+        )
+        entries.append(
+            Render(
+                f"{page.slug}/index.html",
+                "page.html",
+                Meta(page.title, crumbs, article=article, description=page.summary, nav=nav,
+                     column={"ColumnName": page.title, "ColumnDescription": page.summary or page.title,
+                             "ColumnKeywords": page.title, "ColumnType": "信息公开"}),
+                {"page": page},
+                markdown=page.body,
+                searchable=True,
+                lastmod=page.date,
+            )
+        )
+    entries.append(
+        Render(
+            "annual-reports/index.html",
+            "reports.html",
+            Meta("政府信息公开年报", (HOME_CRUMB, ("政府信息公开年报", None)), nav="reports",
+                 column={"ColumnName": "政府信息公开年报", "ColumnDescription": "历年政府信息公开工作年度报告",
+                         "ColumnKeywords": "政府信息公开年报,年度报告", "ColumnType": "信息公开"}),
+            {"reports": site.annual_reports},
+        )
+    )
+    return entries
+
+

@@ -1,0 +1,1 @@
+"""Rendering: the Jinja environment, Markdown with sanitising, and charts."""

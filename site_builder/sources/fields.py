@@ -1,0 +1,189 @@
+"""Typed fields of a YAML mapping: English keys with Chinese aliases, one error per bad value.
+
+Every content kind declares its keys as a tuple of `Field`; `read_fields` turns a parsed
+mapping into checked Python values, recording problems (with the key's line) as it goes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from ..problems import Problems
+from .yamldoc import Key, YamlDoc
+
+Kind = Literal["str", "date", "strlist", "bool", "number", "int", "mapping", "list"]
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_KIND_NAMES = {
+    "str": "文字",
+    "date": "日期（YYYY-MM-DD）",
+    "strlist": "文字列表",
+    "bool": "true 或 false",
+    "number": "数字",
+    "int": "整数",
+    "mapping": "键值映射",
+    "list": "列表",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    alias: str | None
+    kind: Kind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    max_len: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.key}（{self.alias}）" if self.alias else self.key
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The values read from one mapping, and the line of each key (by English name)."""
+
+    values: Mapping[str, Any]
+    lines: Mapping[str, int]
+    default_line: int
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, self.default_line)
+
+
+def parse_date(value: Any) -> date | None:
+    """A real calendar date written as YYYY-MM-DD, else None."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def read_fields(
+    doc: YamlDoc,
+    prefix: Key,
+    spec: tuple[Field, ...],
+    path: Path,
+    problems: Problems,
+    *,
+    what: str,
+) -> Fields:
+    """Read the mapping at ``prefix`` of ``doc`` against ``spec``.
+
+    Chinese aliases are accepted; a key given twice (once per name) is an error; unknown keys are
+    warnings (errors under --strict); a missing required key is an error at the mapping's line.
+    """
+    mapping = doc.data
+    for part in prefix:
+        mapping = mapping[part]
+    base_line = doc.line(*prefix) if prefix else doc.first_line
+    if not isinstance(mapping, dict):
+        problems.error(path, base_line, f"{what}必须是“键: 值”形式的映射")
+        return Fields({}, {}, base_line)
+    by_name = {f.key: f for f in spec} | {f.alias: f for f in spec if f.alias}
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for name, raw in mapping.items():
+        line = doc.line(*prefix, name)
+        field = by_name.get(name)
+        if field is None:
+            problems.warning(path, line, f"未知的键 “{name}”，已忽略（{what}）")
+            continue
+        if field.key in lines:
+            problems.error(path, line, f"{field.label} 重复出现（第 {lines[field.key]} 行已给出）")
+            continue
+        lines[field.key] = line
+        value = _convert(field, raw, path, line, problems)
+        if value is not None:
+            values[field.key] = value
+    for field in spec:
+        if field.required and field.key not in lines:
+            problems.error(path, base_line, f"缺少必填项 {field.label}（{what}）")
+    return Fields(values, lines, base_line)
+
+
+def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) -> Any:
+    def bad(detail: str = "") -> None:
+        shown = "空值" if raw is None else f"“{raw}”"
+        problems.error(path, line, f"{field.label} 应为{_KIND_NAMES[field.kind]}，实际为 {shown}{detail}")
+
+    if raw is None or (isinstance(raw, str) and not raw.strip() and field.kind != "str"):
+        if field.required:
+            bad()
+        return None
+    kind = field.kind
+    if kind == "str":
+        if isinstance(raw, bool) or isinstance(raw, (dict, list)):
+            bad()
+            return None
+        value = str(raw).strip()
+        if field.required and not value:
+            bad()
+            return None
+        if field.choices and value not in field.choices:
+            problems.error(
+                path, line, f"{field.label} 的值 “{value}” 无效，只能是：{'、'.join(field.choices)}"
+            )
+            return None
+        if field.max_len is not None and len(value) > field.max_len:
+            problems.error(
+                path, line, f"{field.label} 过长：{len(value)} 个字符，最多 {field.max_len} 个"
+            )
+            return None
+        return value or None
+    if kind == "date":
+        parsed = parse_date(raw)
+        if parsed is None:
+            if isinstance(raw, str) and _DATE.match(raw.strip()):
+                problems.error(path, line, f"{field.label} 的日期 “{raw}” 不存在（不是真实的日历日期）")
+            else:
+                bad()
+        return parsed
+    if kind == "strlist":
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list) or not all(
+            isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items
+        ):
+            bad()
+            return None
+        return tuple(str(i).strip() for i in items if str(i).strip())
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip() in ("是", "否"):
+            return raw.strip() == "是"
+        bad()
+        return None
+    if kind in ("number", "int"):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            bad()
+            return None
+        if kind == "int" and not isinstance(raw, int):
+            bad()
+            return None
+        return raw
+    if kind == "mapping":
+        if not isinstance(raw, dict):
+            bad()
+            return None
+        return raw
+    if kind == "list":
+        if not isinstance(raw, list):
+            bad()
+            return None
+        return raw
+    raise AssertionError(kind)  # pragma: no cover
