@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from urllib.parse import unquote
 
 import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from .env import relative_url
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
@@ -33,6 +36,19 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _NUMERIC = re.compile(r"^[\s¥￥+\-−]*[\d,，.]+\s*(%|元|人|户|个|天|日|次|万元|亿元)?\s*$")
 _CAPTION_PARA = re.compile(r"^(表|附表)\s*\d*[：:\s]")
+
+
+class _SiteLinks(Treeprocessor):
+    """Site-absolute links (``/catalog/``) become relative to the page, so sub-paths work."""
+
+    page_path = "index.html"
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            attr = {"a": "href", "img": "src"}.get(el.tag)
+            value = el.get(attr) if attr else None
+            if attr and value and value.startswith("/") and not value.startswith("//"):
+                el.set(attr, relative_url(unquote(value[1:]), self.page_path))
 
 
 class _AccessibleTables(Treeprocessor):
@@ -91,19 +107,24 @@ class _AccessibleTables(Treeprocessor):
 class _AccessibleTablesExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 5)
+        self.links = _SiteLinks(md)
+        md.treeprocessors.register(self.links, "site_links", 4)
 
 
 class MarkdownRenderer:
     """One Markdown instance, reset between documents (several times faster than a new one)."""
 
     def __init__(self) -> None:
+        self._extension = _AccessibleTablesExtension()
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", _AccessibleTablesExtension()],
+            extensions=["tables", "sane_lists", self._extension],
             output_format="html",
         )
 
-    def render(self, text: str) -> str:
+    def render(self, text: str, page_path: str = "index.html") -> str:
+        """Sanitised HTML for ``text``, with site links made relative to ``page_path``."""
         self._md.reset()
+        self._extension.links.page_path = page_path
         html = self._md.convert(text)
         return sanitize(html)
 

@@ -27,6 +27,6 @@ class Renderer:
         context.update(entry.context)
         context["meta"] = entry.meta
         context["page_path"] = entry.path
-        context["body_html"] = self.markdown.render(entry.markdown) if entry.markdown is not None else ""
+        context["body_html"] = self.markdown.render(entry.markdown, entry.path) if entry.markdown is not None else ""
         html = self.env.get_template(entry.template).render(context)
         return html.encode("utf-8")

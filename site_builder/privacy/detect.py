@@ -1,0 +1,285 @@
+"""Find personal numbers in text: resident IDs, mainland mobile numbers and bank cards (SPEC 4).
+
+The personal-data gate runs :func:`scan_text` over every source that would be published and
+again over every file written to the output. A missed number is a leak, a false alarm stops
+the build, so the rules are chosen for "never miss a real number, rarely stop on a harmless one":
+
+* Text is first :func:`normalize`-d, so full-width digits (１３８…) are numbers too.
+* A *digit run* is a maximal run of ASCII digits; characters that are invisible on the page
+  (zero-width space, soft hyphen, …) inside a run do not break it. Candidates are always whole
+  runs, never a slice of one: an 11-digit mobile inside a 15-digit code is not a mobile.
+  A run right after ``<digit>.`` is the fraction of a decimal (``0.30000000000000004``) and
+  is ignored, so floats in charts and JSON do not look like bank cards.
+* Runs joined by exactly one space or hyphen form a *chain* (``138 1234 5678``,
+  ``110101-19900307-002X``, ``+86 138 1234 5678``). Any window of consecutive runs in a chain is
+  a candidate, but a window of two or more runs only counts when its group boundaries fall where
+  people actually split such a number: an ID after digit 3, 6, 10, 12 or 14 (region, birth year,
+  month, date); a mobile after digit 3 or 7; a card every 4 digits (or after the 6-digit BIN),
+  starting like a real card (3-9, or 2221-2720). So a landline followed by a date
+  (``0599-86612345 2023-02-22``) or a list of amounts never merges into a false number. Windows
+  are tried longest first from the left; a match consumes its runs, one finding per number.
+* An 18-character USCC with a valid check character is not a person's number when it contains
+  letters (other than a final X), when it is the head of a 索引号 (``USCC/2023-00051``), or
+  when it is listed in ``allow``. An all-digit USCC elsewhere is scanned like any number,
+  because a real resident ID is a valid USCC one time in 31.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from ..identifiers import luhn_is_valid, resident_id_is_valid, uscc_is_valid
+
+__all__ = [
+    "BANK_CARD",
+    "MOBILE",
+    "RESIDENT_ID",
+    "Finding",
+    "mask_number",
+    "normalize",
+    "scan_text",
+]
+
+RESIDENT_ID: Final = "resident_id"
+MOBILE: Final = "mobile"
+BANK_CARD: Final = "bank_card"
+
+_LABELS: Final = {RESIDENT_ID: "身份证号码", MOBILE: "手机号码", BANK_CARD: "银行卡号"}
+# How many leading and trailing characters a masked number keeps.
+_KEEP: Final = {RESIDENT_ID: (6, 4), MOBILE: (3, 4), BANK_CARD: (4, 4)}
+
+
+def _translation_table() -> dict[int, str]:
+    # Full-width ASCII variants U+FF01..U+FF5E map to U+0021..U+007E, one char to one char.
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+    spaces = [0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B)]
+    dashes = [0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2212, 0xFE58, 0xFE63]
+    table.update({code: " " for code in spaces})
+    table.update({code: "-" for code in dashes})
+    return table
+
+
+_TRANSLATION: Final = _translation_table()
+_INVISIBLE: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_DIGIT_RUN: Final = re.compile(f"[0-9](?:[{_INVISIBLE}]*[0-9])*")
+_INVISIBLE_CHARS: Final = re.compile(f"[{_INVISIBLE}]")
+_USCC_TOKEN: Final = re.compile(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])")
+_INDEX_NO_TAIL: Final = re.compile(r"/[0-9]{4}")
+_MOBILE: Final = re.compile(r"1[3-9][0-9]{9}")
+_SEPARATORS: Final = " -"
+_MAX_DIGITS: Final = 19
+# Mobile (bare, +86, 0086), bank card 16-19 and resident ID 18 (17 before a final X).
+_CANDIDATE_LENGTHS: Final = frozenset({11, 13, 15, 16, 17, 18, 19})
+
+_ID_BREAKS: Final = frozenset({3, 6, 10, 12, 14})
+_MOBILE_BREAKS: Final = frozenset({3, 7})
+_CARD_BREAKS: Final = frozenset({4, 8, 12, 16})
+
+
+def normalize(text: str) -> str:
+    """Map full-width and typographic look-alikes to ASCII, one character to one character.
+
+    Full-width ASCII (０-９, Ａ-Ｚ, ａ-ｚ, －, ＋, …), the ideographic and other Unicode spaces
+    and the Unicode hyphens/dashes/minus become ``0-9``/``A-Z``/``a-z``, space and ``-``.
+    Length and line structure are unchanged, so offsets in the result are offsets in ``text``.
+    """
+    return text.translate(_TRANSLATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One personal number found in a text; it holds only a masked form, never the number.
+
+    ``line`` and ``column`` are 1-based and point at the first digit; ``kind`` is one of
+    :data:`RESIDENT_ID`, :data:`MOBILE`, :data:`BANK_CARD`.
+    """
+
+    line: int
+    column: int
+    kind: str
+    masked: str
+
+    @property
+    def message(self) -> str:
+        """User-facing Chinese text, e.g. ``发现手机号码 138****5678``."""
+        return f"发现{_LABELS.get(self.kind, self.kind)} {self.masked}"
+
+
+def mask_number(kind: str, digits: str) -> str:
+    """Mask a bare number for messages: ``110101********123X``, ``138****5678``, ``6222********1234``.
+
+    Keeps the leading region/prefix/BIN digits and the last four, stars the rest (an ``x``
+    check character is shown upper-case). A string too short to keep both ends is all stars.
+
+    Raises:
+        ValueError: for an unknown ``kind``.
+    """
+    if kind not in _KEEP:
+        raise ValueError(f"unknown kind of personal number: {kind!r}")
+    head, tail = _KEEP[kind]
+    digits = digits.upper()
+    if len(digits) <= head + tail:
+        return "*" * len(digits)
+    return digits[:head] + "*" * (len(digits) - head - tail) + digits[-tail:]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A digit run of the normalised text: where it starts and its bare digits."""
+
+    start: int
+    end: int
+    digits: str
+    x_suffix: bool  # the run is followed by X/x, the possible check character of an ID
+
+
+def _bare_allow(entries: frozenset[str]) -> frozenset[str]:
+    """Allow-list entries as bare digits (mobiles without +86/0086) and upper-case USCCs."""
+    bare: set[str] = set()
+    for entry in entries:
+        text = normalize(entry).strip().upper()
+        if uscc_is_valid(text):
+            bare.add(text)
+        digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+        for prefix in ("0086", "86"):
+            rest = digits[len(prefix) :]
+            if digits.startswith(prefix) and _MOBILE.fullmatch(rest):
+                digits = rest
+                break
+        if digits:
+            bare.add(digits)
+    return frozenset(bare)
+
+
+def _blank_organisation_codes(text: str, allow: frozenset[str]) -> str:
+    """Replace USCCs that cannot be a person's number by letters, so no run is found in them."""
+
+    def replace(match: re.Match[str]) -> str:
+        code = match.group()
+        if not uscc_is_valid(code):
+            return code
+        id_shaped = code[:17].isdigit() and code[17] in "0123456789X"
+        in_index_no = _INDEX_NO_TAIL.match(text, match.end()) is not None
+        if not id_shaped or in_index_no or code in allow:
+            return "U" * len(code)
+        return code
+
+    return _USCC_TOKEN.sub(replace, text)
+
+
+def _digit_runs(text: str) -> list[_Run]:
+    """Digit runs of ``text`` in order, without the fraction parts of decimals."""
+    runs: list[_Run] = []
+    for match in _DIGIT_RUN.finditer(text):
+        start, end = match.span()
+        if start >= 2 and text[start - 1] == "." and text[start - 2].isdigit():
+            continue
+        x_suffix = text[end : end + 1] in ("X", "x")
+        runs.append(_Run(start, end, _INVISIBLE_CHARS.sub("", match.group()), x_suffix))
+    return runs
+
+
+def _chains(text: str, runs: Sequence[_Run]) -> list[list[_Run]]:
+    """Group runs that are joined by exactly one space or hyphen."""
+    chains: list[list[_Run]] = []
+    for run in runs:
+        previous = chains[-1][-1] if chains else None
+        joined = previous is not None and run.start - previous.end == 1 and text[previous.end] in _SEPARATORS
+        if joined:
+            chains[-1].append(run)
+        else:
+            chains.append([run])
+    return chains
+
+
+def _breaks(lengths: Sequence[int]) -> set[int]:
+    """Digit offsets at which a window of runs is split: (6, 8, 4) → {6, 14}."""
+    offsets: set[int] = set()
+    total = 0
+    for length in lengths[:-1]:
+        total += length
+        offsets.add(total)
+    return offsets
+
+
+def _card_like_start(digits: str) -> bool:
+    """A grouped card must start like a real card number: 3-9, or Mastercard 2221-2720."""
+    return digits[0] in "3456789" or 2221 <= int(digits[:4]) <= 2720
+
+
+def _classify(window: Sequence[_Run]) -> tuple[str, str] | None:
+    """The kind and bare number of a window of runs, or None if it is no personal number."""
+    if sum(len(run.digits) for run in window) not in _CANDIDATE_LENGTHS:
+        return None
+    digits = "".join(run.digits for run in window)
+    breaks = _breaks([len(run.digits) for run in window])  # empty for a single run
+    if window[-1].x_suffix and len(digits) == 17:
+        digits_x = digits + "X"
+        if resident_id_is_valid(digits_x) and breaks <= _ID_BREAKS:
+            return RESIDENT_ID, digits_x
+    if len(digits) == 18 and resident_id_is_valid(digits) and breaks <= _ID_BREAKS:
+        return RESIDENT_ID, digits
+    if 16 <= len(digits) <= _MAX_DIGITS and luhn_is_valid(digits):
+        grouped_like_a_card = breaks <= _CARD_BREAKS or breaks == {6}
+        if not breaks or (grouped_like_a_card and _card_like_start(digits)):
+            return BANK_CARD, digits
+    if not breaks:
+        for prefix in ("", "86", "0086"):
+            rest = digits[len(prefix) :]
+            if digits.startswith(prefix) and _MOBILE.fullmatch(rest):
+                return MOBILE, rest
+    elif _MOBILE.fullmatch(digits) and breaks <= _MOBILE_BREAKS:
+        return MOBILE, digits
+    return None
+
+
+def _scan_chain(chain: Sequence[_Run]) -> list[tuple[int, str, str]]:
+    """(offset, kind, digits) of every number in a chain, longest window first from the left."""
+    found: list[tuple[int, str, str]] = []
+    if sum(len(run.digits) for run in chain) < min(_CANDIDATE_LENGTHS):
+        return found
+    i = 0
+    while i < len(chain):
+        ends: list[int] = []
+        total = 0
+        for j in range(i, len(chain)):
+            total += len(chain[j].digits)
+            if j > i and total > _MAX_DIGITS:
+                break
+            ends.append(j)
+        for j in reversed(ends):
+            match = _classify(chain[i : j + 1])
+            if match is not None:
+                found.append((chain[i].start, *match))
+                i = j + 1
+                break
+        else:
+            i += 1
+    return found
+
+
+def scan_text(text: str, allow: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every resident ID, mobile number and bank card number in ``text``, sorted by position.
+
+    ``allow`` lists public numbers the gate accepts (SPEC ``pii.allow``), written any way
+    (``0599-12345``, ``+86 138 1234 5678``): a mobile or card number equal to an entry's bare
+    digits is not reported. A resident ID is reported even when listed, except that an entry
+    which is a valid USCC exempts that exact code as an organisation's (the gate should pass the
+    publisher's own USCC here, since an all-digit USCC passes GB 11643 one time in 11).
+    """
+    allowed = _bare_allow(allow)
+    normalised = _blank_organisation_codes(normalize(text), allowed)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    findings: list[Finding] = []
+    for chain in _chains(normalised, _digit_runs(normalised)):
+        for offset, kind, digits in _scan_chain(chain):
+            if kind != RESIDENT_ID and digits in allowed:
+                continue
+            line = bisect_right(line_starts, offset) - 1
+            column = offset - line_starts[line] + 1
+            findings.append(Finding(line + 1, column, kind, mask_number(kind, digits)))
+    return sorted(findings, key=lambda finding: (finding.line, finding.column))
