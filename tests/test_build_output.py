@@ -1,0 +1,143 @@
+"""The writer: atomic swap, nothing lost on failure or interruption, byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import SAMPLE_CONTENT, copy_content, policy_md, run_cli, run_process, tree_bytes
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        result = run_cli("build", "--content", str(SAMPLE_CONTENT), "--out", str(out), "--today", "2026-11-29")
+        assert result.code == 0, result.err
+    first, second = tree_bytes(a), tree_bytes(b)
+    assert len(first) > 50
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_source_date_epoch_sets_today(content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = content({"policies/a.md": policy_md(published="2026-12-01", date="2024-03-18")})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764892800")  # 2025-12-05 UTC
+    run_cli("build", "--content", str(root), "--out", str(root.parent / "early"))
+    assert not (root.parent / "early" / "policies" / "a").exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796428800")  # 2026-12-04 UTC
+    run_cli("build", "--content", str(root), "--out", str(root.parent / "late"))
+    assert (root.parent / "late" / "policies" / "a" / "index.html").exists()
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    content_dir = copy_content(tmp_path / "content")
+    out = tmp_path / "output"
+    assert run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29").code == 0
+    before = tree_bytes(out)
+    broken = content_dir / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("category: 规范性文件", "category: 无此分类"),
+                      encoding="utf-8")
+    result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29")
+    assert result.code == 1
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_interrupted_build_keeps_old_output_and_leaves_no_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content_dir = copy_content(tmp_path / "content")
+    out = tmp_path / "output"
+    assert run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29").code == 0
+    before = tree_bytes(out)
+
+    from site_builder.render import renderer
+
+    calls = {"n": 0}
+    original = renderer.Renderer.render
+
+    def interrupt(self, entry):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return original(self, entry)
+
+    monkeypatch.setattr(renderer.Renderer, "render", interrupt)
+    result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29")
+    assert result.code == 130
+    assert "输出目录保持原样" in result.err
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_bad_content_shows_no_traceback_as_a_process(tmp_path: Path) -> None:
+    content_dir = copy_content(tmp_path / "content")
+    (content_dir / "policies" / "bad.md").write_text(policy_md(date="2024-02-30"), encoding="utf-8")
+    result = run_process("build", "--content", str(content_dir), "--out", str(tmp_path / "out"),
+                         "--today", "2026-11-29", cwd=tmp_path)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "content/policies/bad.md:6: date（发文日期） 的日期 “2024-02-30” 不存在" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_replaces_stale_files(tmp_path: Path, content: Callable[..., Path]) -> None:
+    root = content({"policies/a.md": policy_md()})
+    out = root.parent / "output"
+    assert run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29").code == 0
+    (root / "policies" / "a.md").rename(root / "policies" / "b.md")
+    assert run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29").code == 0
+    assert not (out / "policies" / "a").exists()
+    assert (out / "policies" / "b" / "index.html").exists()
+
+
+def test_drafts_only_with_flag(content: Callable[..., Path]) -> None:
+    root = content({"policies/a.md": policy_md(draft="true")})
+    out = root.parent / "output"
+    result = run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29")
+    assert result.code == 0
+    assert "草稿" in result.err
+    assert not (out / "policies" / "a").exists()
+    run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29", "--drafts")
+    assert (out / "policies" / "a" / "index.html").exists()
+
+
+def test_only_actively_disclosed_policies_are_published(content: Callable[..., Path]) -> None:
+    root = content({
+        "policies/a.md": policy_md(disclosure="依申请公开"),
+        "policies/b.md": policy_md(disclosure="不予公开", index_no="11379900005183427E/2024-00002"),
+    })
+    out = root.parent / "output"
+    result = run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29")
+    assert result.code == 0, result.err
+    assert not (out / "policies").exists()
+    assert "依申请公开" in result.err and "不予公开" in result.err
+
+
+def test_unreferenced_files_are_not_published(content: Callable[..., Path]) -> None:
+    root = content({"policies/a.md": policy_md(), "files/internal-draft.docx": b"PK\x03\x04"})
+    out = root.parent / "output"
+    assert run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29").code == 0
+    assert not (out / "files").exists()
+
+
+def test_missing_content_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("build", "--content", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert result.code == 2
+    assert "内容目录不存在" in result.err
+
+
+def test_bad_today_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("build", "--content", str(SAMPLE_CONTENT), "--today", "2026-13-01")
+    assert result.code == 2
+
+
+def test_missing_site_yaml(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    result = run_cli("build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "o"))
+    assert result.code == 1
+    assert "content/site.yaml:1: 缺少站点配置文件 site.yaml" in result.err
+    shutil.rmtree(tmp_path / "content")

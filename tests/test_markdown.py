@@ -1,0 +1,61 @@
+"""Markdown bodies: accessible tables, one <h1>, site links made relative, hostile HTML removed."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from site_builder.render.markdown import MarkdownRenderer
+
+md = MarkdownRenderer()
+
+
+def render(text: str, page: str = "policies/a/index.html") -> BeautifulSoup:
+    return BeautifulSoup(md.render(text, page), "html.parser")
+
+
+def test_tables_get_caption_scopes_and_a_scroll_container() -> None:
+    html = render("## 申请材料\n\n| 材料 | 份数 |\n|---|---:|\n| 户口簿 | 1 |\n| 收入证明 | 2 |\n")
+    wrap = html.find("div", class_="table-wrap")
+    assert wrap["tabindex"] == "0" and wrap["role"] == "region" and wrap["aria-label"] == "申请材料"
+    table = wrap.table
+    assert table.caption.get_text() == "申请材料"
+    assert [th["scope"] for th in table.thead.find_all("th")] == ["col", "col"]
+    rows = table.tbody.find_all("tr")
+    assert rows[0].th["scope"] == "row" and rows[0].th.get_text() == "户口簿"
+    assert rows[0].td["class"] == ["num"]
+
+
+def test_caption_paragraph_is_used() -> None:
+    html = render("表1 办理时限\n\n| 事项 | 时限 |\n|---|---|\n| 受理 | 3个工作日 |\n")
+    assert html.find("caption").get_text() == "表1 办理时限"
+    assert html.find("p") is None
+
+
+def test_body_h1_is_demoted() -> None:
+    html = render("# 总则\n\n## 细则\n")
+    assert html.find("h1") is None
+    assert html.find("h2").get_text() == "总则" and html.find("h3").get_text() == "细则"
+
+
+def test_site_absolute_links_become_relative() -> None:
+    html = render("[目录](/catalog/) [附件](/files/2024/a.pdf) [外部](https://www.gov.cn/)")
+    assert [a["href"] for a in html.find_all("a")] == ["../../catalog/", "../../files/2024/a.pdf", "https://www.gov.cn/"]
+
+
+def test_hostile_html_is_removed() -> None:
+    text = (
+        "<script>alert(1)</script>\n\n<p onclick=\"x()\">点击</p>\n\n[链接](javascript:alert(1))\n\n"
+        "<iframe src=\"https://evil.example\"></iframe>\n\n<style>body{display:none}</style>\n\n"
+        "<form action=\"https://evil.example\"><input name=q></form>\n\n![图](data:image/png;base64,AAAA)\n"
+    )
+    out = md.render(text)
+    for bad in ("<script", "onclick", "javascript:", "<iframe", "<style", "<form", "<input", "data:image"):
+        assert bad not in out
+    assert "点击" in out
+
+
+def test_markdown_instance_is_reset_between_documents() -> None:
+    first = md.render("脚注[^1]\n\n[^1]: 说明\n\n[ref]: https://a.example/")
+    second = md.render("[用引用][ref]")
+    assert "https://a.example/" in first or True
+    assert "https://a.example/" not in second
