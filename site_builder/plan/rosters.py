@@ -1,0 +1,234 @@
+"""Plan entries for roster notices (公示名单): the list of notices in force, one paginated notice
+per roster, and the open-data summary ``data/rosters-summary.json`` (aggregates, no names).
+
+Roster pages are noindex, left out of the sitemap, the feed and the search index (SPEC 4).
+Large rosters are split into pages of ``roster.page_size`` rows; a list of streets and
+communities, with their household counts, links to the page and row group where each begins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..site import Site
+from ..sources.rosters import Household, Roster
+from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta, paginate
+
+ROSTERS_COLUMN = {
+    "ColumnName": "公示名单",
+    "ColumnDescription": "社会救助对象公示名单：初审公示和长期公示，只公布经遮蔽的户主姓名和保障情况",
+    "ColumnKeywords": "公示名单,最低生活保障,特困供养,临时救助,社会救助",
+    "ColumnType": "信息公开",
+}
+ROSTERS_CRUMB = ("公示名单", "rosters/")
+SUMMARY_PATH = "data/rosters-summary.json"
+
+
+@dataclass(frozen=True, slots=True)
+class RosterPagination(Pagination):
+    """A long roster has hundreds of pages: link the first, the last and the two on either side
+    of this one (a gap, ``(0, "")``, stands for the pages left out), not every page from every
+    page, which would grow with the square of the roster's length."""
+
+    @property
+    def pages(self) -> list[tuple[int, str]]:
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        result: list[tuple[int, str]] = []
+        for number in shown:
+            if result and number > result[-1][0] + 1:
+                result.append((0, ""))
+            result.append((number, self.url(number)))
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A street (or a community within it) of one roster, and where its rows begin."""
+
+    name: str
+    households: int
+    target: str  # site path of the page + "#anchor"
+    anchor: str
+    communities: tuple[Place, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """The rows of one community on one page, under a group heading."""
+
+    street: str
+    community: str
+    households: int  # in the whole community, not only on this page
+    rows: Sequence[Household]
+    start: int  # 0-based position of the first row in the whole roster
+    street_anchor: str  # set on the block where the street begins, else ""
+    community_anchor: str  # set on the block where the community begins, else ""
+    continued: bool  # the community began on an earlier page
+
+
+def plan_rosters(site: Site) -> list[Entry]:
+    entries: list[Entry] = [
+        Render(
+            "rosters/index.html",
+            "rosters.html",
+            Meta("公示名单", (HOME_CRUMB, ("公示名单", None)), column=ROSTERS_COLUMN, noindex=True, nav="catalog"),
+            {"rosters": site.rosters},
+            sitemap=False,
+            searchable=False,
+        )
+    ]
+    for roster in site.rosters:
+        entries += _plan_roster(site, roster)
+    entries.append(Text(SUMMARY_PATH, summary_json(site)))
+    return entries
+
+
+def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
+    size = site.config.roster_page_size
+    base = roster.url
+    pager = Pagination(1, 1, base)
+    streets, community_of = _places(roster.records, size, pager)
+    columns = {key: any(getattr(r, key) for r in roster.records) for key in ("category", "reason", "note")}
+    description = (
+        f"{roster.district}{roster.period_label}{roster.program}{roster.stage}："
+        f"{roster.households} 户、{roster.persons} 人"
+    )
+    entries: list[Entry] = []
+    for items, plain, path in paginate(roster.records, size, base):
+        pagination = RosterPagination(plain.number, plain.count, plain.base)
+        first = (pagination.number - 1) * size
+        title = roster.title if pagination.number == 1 else f"{roster.title}（第 {pagination.number} 页）"
+        entries.append(
+            Render(
+                path,
+                "roster.html",
+                Meta(
+                    title,
+                    (HOME_CRUMB, ROSTERS_CRUMB, (roster.title, None)),
+                    column=ROSTERS_COLUMN | {"ColumnName": f"{roster.program}{roster.stage}"},
+                    article=article_meta(
+                        roster.title,
+                        roster.publish_from,
+                        site.config.publisher_name,
+                        (roster.program, roster.district, roster.stage),
+                        description,
+                    ),
+                    description=description,
+                    noindex=True,
+                    nav="catalog",
+                ),
+                {
+                    "roster": roster,
+                    "blocks": _blocks(items, first, community_of),
+                    "streets": streets,
+                    "columns": columns,
+                    "pagination": pagination,
+                    "first_index": first,
+                    "last_index": first + len(items),
+                },
+                sitemap=False,
+                searchable=False,
+                lastmod=roster.publish_from,
+            )
+        )
+    return entries
+
+
+Numbers = dict[tuple[str, str], tuple[int, int, int, int]]
+
+
+def _places(records: Sequence[Household], size: int, pager: Pagination) -> tuple[tuple[Place, ...], Numbers]:
+    """The streets of a roster with their communities; and, per (street, community), its street
+    number, community number, household count and first row. Records are grouped already."""
+    starts: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    community_starts: dict[tuple[str, str], int] = {}
+    community_counts: dict[tuple[str, str], int] = {}
+    for index, r in enumerate(records):
+        starts.setdefault(r.street, index)
+        counts[r.street] = counts.get(r.street, 0) + 1
+        key = (r.street, r.community)
+        community_starts.setdefault(key, index)
+        community_counts[key] = community_counts.get(key, 0) + 1
+
+    def target(index: int, anchor: str) -> str:
+        return f"{pager.url(index // size + 1)}#{anchor}"
+
+    numbers: Numbers = {}
+    by_street: dict[str, list[Place]] = {street: [] for street in starts}
+    street_numbers = {street: s for s, street in enumerate(starts, 1)}
+    for key, start in community_starts.items():
+        s = street_numbers[key[0]]
+        c = len(by_street[key[0]]) + 1
+        numbers[key] = (s, c, community_counts[key], start)
+        anchor = f"s{s}-c{c}"
+        by_street[key[0]].append(Place(key[1], community_counts[key], target(start, anchor), anchor))
+    streets = tuple(
+        Place(street, counts[street], target(starts[street], f"s{s}"), f"s{s}", tuple(by_street[street]))
+        for street, s in street_numbers.items()
+    )
+    return streets, numbers
+
+
+def _blocks(items: Sequence[Household], first: int, numbers: Numbers) -> list[Block]:
+    """The rows of one page cut where the community changes."""
+    blocks: list[Block] = []
+    begin = 0
+    for index in range(1, len(items) + 1):
+        if index < len(items) and (items[index].street, items[index].community) == (
+            items[begin].street,
+            items[begin].community,
+        ):
+            continue
+        head = items[begin]
+        s, c, households, start = numbers[(head.street, head.community)]
+        continued = start != first + begin
+        blocks.append(
+            Block(
+                street=head.street,
+                community=head.community,
+                households=households,
+                rows=items[begin:index],
+                start=first + begin,
+                street_anchor=f"s{s}" if c == 1 and not continued else "",
+                community_anchor="" if continued else f"s{s}-c{c}",
+                continued=continued,
+            )
+        )
+        begin = index
+    return blocks
+
+
+def summary_json(site: Site) -> str:
+    """``data/rosters-summary.json``: per roster in force, only the aggregates."""
+    rosters = [
+        {
+            "title": r.title,
+            "url": r.url,
+            "program": r.program,
+            "district": r.district,
+            "period": r.period,
+            "stage": r.stage,
+            "publish_from": r.publish_from.isoformat(),
+            "publish_until": r.publish_until.isoformat() if r.publish_until else None,
+            "households": r.households,
+            "persons": r.persons,
+            "amount": _number(r.amount),
+            "amount_unit": "元" if r.one_off else "元/月",
+        }
+        for r in site.rosters
+    ]
+    data: dict[str, Any] = {
+        "description": "公示名单汇总：每份正在公示的名单的户数、人数和金额合计，不含任何个人信息",
+        "date": site.today.isoformat(),
+        "rosters": rosters,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

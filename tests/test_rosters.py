@@ -1,0 +1,499 @@
+"""Rosters (公示名单): loading, validation with file and line, the dates and stages that decide
+what is published, and the pages residents see (SPEC 3.4, 4, 6)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SITE_YAML, TODAY, run_cli, soup
+
+Content = Callable[..., Path]
+
+HEADER = "户主姓名,街道/乡镇,社区/村,保障人数,保障金额,类别,备注\n"
+
+
+def roster_yaml(**fields: Any) -> str:
+    meta: dict[str, Any] = {
+        "program": "城市低保",
+        "district": "甲区",
+        "period": '"2026-11"',
+        "stage": "长期公示",
+        "publish_from": "2026-11-10",
+    }
+    meta.update(fields)
+    return "".join(f"{key}: {value}\n" for key, value in meta.items() if value is not None)
+
+
+def rows(count: int, street: str = "东街道", community: str = "一社区", start: int = 0) -> str:
+    return "".join(f"张*{chr(0x4E00 + start + i)},{street},{community},2,{1000 + i},A类,\n" for i in range(count))
+
+
+def build(content_dir: Path, today: str = TODAY, out: Path | None = None) -> tuple[Any, Path]:
+    out = out or content_dir.parent / "output"
+    result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", today)
+    return result, out
+
+
+def cells(page: Path, selector: str) -> list[str]:
+    return [c.get_text(strip=True) for c in soup(page).select(selector)]
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def test_inline_records_make_a_notice_page_with_summary(content: Content) -> None:
+    root = content(
+        {
+            "rosters/a.yaml": roster_yaml(title="甲区2026年11月城市低保长期公示名单")
+            + """\
+records:
+  - {户主姓名: 张*丰, 街道/乡镇: 东街道, 社区/村: 一社区, 保障人数: 3, 保障金额: 1500.5}
+  - name: 欧阳*娜
+    street: 西街道
+    community: 二社区
+    persons: 1
+    amount: 600
+    note: 重残单独施保
+""",
+        }
+    )
+    result, out = build(root)
+    assert result.code == 0, result.err
+    page = out / "rosters" / "a" / "index.html"
+    html = soup(page)
+    assert html.h1.get_text(strip=True) == "甲区2026年11月城市低保长期公示名单"
+    assert cells(page, "th.roster-name") == ["张*丰", "欧阳*娜"]
+    first_row = html.select("table.roster-table tbody tr:not(.group-row)")[0]
+    assert [c.get_text(strip=True) for c in first_row.find_all(["th", "td"])] == [
+        "1",
+        "张*丰",
+        "东街道",
+        "一社区",
+        "3",
+        "1,500.5",
+        "",
+    ]
+    assert cells(page, "[data-summary]") == ["2", "4", "2,100.5"]
+    notice = html.select_one(".notice-text").get_text()
+    assert "0599-86612345" in notice and "异议" in notice
+    meta = {row.th.get_text(strip=True): row.td.get_text(" ", strip=True) for row in html.select(".meta-table tr")}
+    assert meta["项目"] == "城市低保" and meta["区县"] == "甲区" and meta["期别"] == "2026年11月"
+    assert meta["公示期"].startswith("2026-11-10 起") and meta["监督电话"] == "0599-86612345"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [HEADER, "name,street,community,persons,amount,category,note\n", "姓名,街道,社区,人数,金额,类别,备注\n"],
+)
+def test_csv_beside_the_yaml_with_english_or_chinese_headers(content: Content, header: str) -> None:
+    root = content({"rosters/b.yaml": roster_yaml(), "rosters/b.csv": header + rows(3)})
+    result, out = build(root)
+    assert result.code == 0, result.err
+    assert cells(out / "rosters/b/index.html", "th.roster-name") == ["张*一", "张*丁", "张*丂"]
+
+
+def test_rows_are_grouped_by_street_and_community(content: Content) -> None:
+    csv = HEADER + rows(1, "东街道", "一社区") + rows(1, "西街道", "二社区", 5) + rows(1, "东街道", "一社区", 9)
+    root = content({"rosters/b.yaml": roster_yaml(), "rosters/b.csv": csv})
+    result, out = build(root)
+    assert result.code == 0, result.err
+    page = out / "rosters/b/index.html"
+    assert cells(page, "tr.group-row th") == ["东街道 一社区（2 户）", "西街道 二社区（1 户）"]
+    assert cells(page, "table.roster-table td.num:first-child") == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"rosters/a.yaml": roster_yaml(district="丁区"), "rosters/a.csv": HEADER + rows(1)},
+            "content/rosters/a.yaml:2: 区县 “丁区” 不在 site.yaml 的 districts 中",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(period="2026-13"), "rosters/a.csv": HEADER + rows(1)},
+            "content/rosters/a.yaml:3: 期别 “2026-13” 应为 YYYY-MM",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(stage="公示"), "rosters/a.csv": HEADER + rows(1)},
+            "content/rosters/a.yaml:4: stage（公示类型） 的值 “公示” 无效",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(publish_from="2026-02-30"), "rosters/a.csv": HEADER + rows(1)},
+            "content/rosters/a.yaml:5: publish_from（公示开始日期） 的日期 “2026-02-30” 不存在",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(publish_until="2026-11-01"), "rosters/a.csv": HEADER + rows(1)},
+            "content/rosters/a.yaml:6: 公示结束日期 2026-11-01 不能早于公示开始日期 2026-11-10",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + rows(2) + "李*,东街道,一社区,两,900,,\n"},
+            "content/rosters/a.csv:4: 保障人数 “两” 应为 1–99 的整数",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + "李*,东街道,一社区,2,九百,,\n"},
+            "content/rosters/a.csv:2: 保障金额 “九百” 应为 0–999999.99 的数字",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + ",东街道,一社区,2,900,,\n"},
+            "content/rosters/a.csv:2: 户主姓名 为空",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + rows(1) + "李四光,东街道,一社区,2,900,,\n"},
+            "content/rosters/a.csv:3: 个人信息：户主姓名未遮蔽，应写作 “李*光”",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + "李*,东街道,一社区,2,900,,=1+2\n"},
+            "content/rosters/a.csv:2: 备注 以 “=” 开头，像电子表格公式",
+        ),
+        (
+            {
+                "rosters/a.yaml": roster_yaml(),
+                "rosters/a.csv": "户主姓名,街道/乡镇,社区/村,保障人数,保障金额,身份证号\n",
+            },
+            "content/rosters/a.csv:1: 未知的名单字段 “身份证号”",
+        ),
+        (
+            {
+                "rosters/a.yaml": roster_yaml()
+                + "records:\n  - {name: 李*, street: 东, community: 一, persons: 1, amount: 9,"
+                " phone: x}\n"
+            },
+            "content/rosters/a.yaml:7: 未知的名单字段 “phone”",
+        ),
+        (
+            {
+                "rosters/a.yaml": roster_yaml() + "records:\n  - name: 李*\n    street: 东\n    community: 一\n"
+                "    persons: 0\n    amount: 9\n"
+            },
+            "content/rosters/a.yaml:10: 保障人数 “0” 应为 1–99 的整数",
+        ),
+        (
+            {"rosters/a.yaml": roster_yaml() + "records: []\n", "rosters/a.csv": HEADER + rows(1)},
+            "content/rosters/a.yaml:6: 名单同时写在 records（名单）和 a.csv 中",
+        ),
+        ({"rosters/a.yaml": roster_yaml()}, "content/rosters/a.yaml:1: 没有名单"),
+        ({"rosters/z.csv": HEADER + rows(1)}, "content/rosters/z.csv:1: 名单 CSV 缺少同名的元数据文件 z.yaml"),
+        (
+            {"rosters/A b.yaml": roster_yaml(), "rosters/A b.csv": HEADER + rows(1)},
+            "content/rosters/A b.yaml:1: 文件名 “A b.yaml” 不能用作网址",
+        ),
+        (
+            {
+                "rosters/a.yaml": roster_yaml(),
+                "rosters/a.csv": HEADER + rows(1),
+                "rosters/b.yaml": roster_yaml(),
+                "rosters/b.csv": HEADER + rows(1),
+            },
+            "content/rosters/b.yaml:3: 甲区城市低保 2026-11 的长期公示名单已有一份：content/rosters/a.yaml",
+        ),
+    ],
+)
+def test_validation_names_file_and_line(content: Content, files: dict[str, str], expected: str) -> None:
+    root = content(files)
+    out = root.parent / "output"
+    result = run_cli("check", "--content", str(root), "--today", TODAY)
+    assert result.code == 1
+    assert any(line.startswith(expected) for line in result.lines), result.err
+    assert "Traceback" not in result.err
+    result, _ = build(root, out=out)
+    assert result.code == 1 and not out.exists()
+
+
+def test_unmasked_name_message_does_not_repeat_the_name(content: Content) -> None:
+    root = content({"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + "司马光明,东街道,一社区,2,900,,\n"})
+    result = run_cli("check", "--content", str(root), "--today", TODAY)
+    assert result.code == 1
+    assert "司马光明" not in result.err and "“司马*明”" in result.err
+
+
+# --- what is published when ------------------------------------------------------------------
+
+
+def preliminary(content: Content) -> Path:
+    return content(
+        {
+            "rosters/chushen.yaml": roster_yaml(stage="初审公示", publish_from="2026-11-25"),
+            "rosters/chushen.csv": HEADER + rows(3),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "shown"),
+    [
+        ("2026-11-24", False),
+        ("2026-11-25", True),
+        ("2026-12-01", True),
+        ("2026-12-02", False),
+    ],
+)
+def test_preliminary_notice_runs_seven_days(content: Content, today: str, shown: bool) -> None:
+    root = preliminary(content)
+    result, out = build(root, today)
+    assert result.code == 0, result.err
+    assert (out / "rosters/chushen/index.html").exists() is shown
+    listed = [a["href"] for a in soup(out / "rosters/index.html").select("table.roster-list a")]
+    assert listed == (["chushen/"] if shown else [])
+    if shown:
+        meta = {
+            r.th.get_text(strip=True): r.td.get_text(" ", strip=True)
+            for r in soup(out / "rosters/chushen/index.html").select(".meta-table tr")
+        }
+        assert meta["公示期"] == "2026-11-25 至 2026-12-01"
+    elif today == "2026-11-24":
+        assert "content/rosters/chushen.yaml：公示期自 2026-11-25 开始，尚未到" in result.err
+    else:
+        assert "content/rosters/chushen.yaml：公示期已于 2026-12-01 结束" in result.err
+
+
+def test_explicit_publish_until(content: Content) -> None:
+    root = content(
+        {
+            "rosters/a.yaml": roster_yaml(stage="初审公示", publish_from="2026-11-25", publish_until="2026-11-27"),
+            "rosters/a.csv": HEADER + rows(1),
+        }
+    )
+    result, out = build(root)
+    assert result.code == 0
+    assert not (out / "rosters/a").exists()
+    assert "content/rosters/a.yaml：公示期已于 2026-11-27 结束" in result.err
+
+
+def standing_pair(content: Content) -> Path:
+    return content(
+        {
+            "rosters/oct.yaml": roster_yaml(period='"2026-10"', publish_from="2026-10-10"),
+            "rosters/oct.csv": HEADER + rows(2),
+            "rosters/nov.yaml": roster_yaml(period='"2026-11"', publish_from="2026-11-30"),
+            "rosters/nov.csv": HEADER + rows(1, start=40),
+            # another district's list is not replaced by 甲区's
+            "rosters/other.yaml": roster_yaml(district="乙区", period='"2026-09"', publish_from="2026-09-10"),
+            "rosters/other.csv": HEADER + rows(1),
+        }
+    )
+
+
+def test_standing_list_stays_until_a_newer_period_is_published(content: Content) -> None:
+    root = standing_pair(content)
+    result, out = build(root, "2026-11-29")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (out / "rosters").iterdir() if p.is_dir()) == ["oct", "other"]
+    assert "content/rosters/nov.yaml：公示期自 2026-11-30 开始，尚未到" in result.err
+
+    result, out = build(root, "2026-11-30")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (out / "rosters").iterdir() if p.is_dir()) == ["nov", "other"]
+    assert "content/rosters/oct.yaml：已由更新一期（2026-11）的名单 content/rosters/nov.yaml 替代" in result.err
+    summary = json.loads((out / "data/rosters-summary.json").read_text(encoding="utf-8"))
+    assert [r["period"] for r in summary["rosters"]] == ["2026-11", "2026-09"]
+
+
+def test_a_newer_preliminary_notice_does_not_replace_the_standing_list(content: Content) -> None:
+    root = content(
+        {
+            "rosters/oct.yaml": roster_yaml(period='"2026-10"', publish_from="2026-10-10"),
+            "rosters/oct.csv": HEADER + rows(2),
+            "rosters/dec.yaml": roster_yaml(period='"2026-12"', stage="初审公示", publish_from="2026-11-25"),
+            "rosters/dec.csv": HEADER + rows(1),
+        }
+    )
+    result, out = build(root)
+    assert result.code == 0, result.err
+    assert (out / "rosters/oct/index.html").exists() and (out / "rosters/dec/index.html").exists()
+    # 初审公示 first on the list of notices
+    assert [a["href"] for a in soup(out / "rosters/index.html").select("table.roster-list a")] == ["dec/", "oct/"]
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def test_pagination_and_street_links(content: Content) -> None:
+    site_yaml = SITE_YAML.replace("  hotline: 0599-86612345\n", "  hotline: 0599-86612345\n  page_size: 5\n")
+    csv = HEADER + rows(4, "东街道", "一社区") + rows(3, "东街道", "二社区", 10) + rows(5, "西街道", "三村", 20)
+    root = content({"rosters/big.yaml": roster_yaml(), "rosters/big.csv": csv}, site_yaml=site_yaml)
+    result, out = build(root)
+    assert result.code == 0, result.err
+    base = out / "rosters/big"
+    assert sorted(p.relative_to(base).as_posix() for p in base.rglob("index.html")) == [
+        "index.html",
+        "page-2/index.html",
+        "page-3/index.html",
+    ]
+    first = soup(base / "index.html")
+    assert [a["href"] for a in first.select("nav.pagination a")] == ["./", "page-2/", "page-3/", "page-2/"]
+    assert len(first.select("th.roster-name")) == 5
+    assert [
+        c.get_text(strip=True) for c in soup(base / "page-3/index.html").select("table.roster-table td.num:first-child")
+    ] == ["11", "12"]
+    assert [a["href"] for a in soup(base / "page-2/index.html").select('nav.pagination a[rel="prev"]')] == ["../"]
+    # streets and communities with their counts, linking to the page and group where each begins
+    places = {a.get_text(strip=True): a["href"] for a in first.select("nav.roster-places a")}
+    assert places == {
+        "东街道": "./#s1",
+        "一社区": "./#s1-c1",
+        "二社区": "./#s1-c2",
+        "西街道": "page-2/#s2",
+        "三村": "page-2/#s2-c1",
+    }
+    counts = [c.get_text(strip=True) for c in first.select("nav.roster-places .count")]
+    assert counts == ["（7 户）", "（4 户）", "（3 户）", "（5 户）", "（5 户）"]
+    page2 = soup(base / "page-2/index.html")
+    assert page2.select_one("#s2-c1").get_text(strip=True) == "西街道 三村（5 户）"
+    assert page2.select_one("#s2").name == "tbody"
+    # the group that continues from page 1 says so and carries no anchor
+    continued = page2.select("tr.group-row th")[0]
+    assert continued.get_text(strip=True) == "东街道 二社区（3 户，接上页）" and not continued.get("id")
+    assert cells(base / "page-2/index.html", "[data-summary]") == ["12", "24", "12,019"]
+
+
+def test_roster_pages_are_noindex_and_left_out_of_sitemap_feed_and_search(content: Content) -> None:
+    root = content(
+        {
+            "rosters/a.yaml": roster_yaml(),
+            "rosters/a.csv": HEADER + rows(2),
+            "policies/p.md": "---\ntitle: 通知\nindex_no: 11379900005183427E/2024-00001\ncategory: 社会救助\n"
+            "date: 2024-03-18\n---\n正文。\n",
+        }
+    )
+    result, out = build(root)
+    assert result.code == 0, result.err
+    for page in ("rosters/index.html", "rosters/a/index.html"):
+        robots = soup(out / page).select('meta[name="robots"]')
+        assert [m["content"] for m in robots] == ["noindex"]
+    for name in ("sitemap.xml", "feed.xml"):
+        if (out / name).exists():
+            assert "rosters" not in (out / name).read_text(encoding="utf-8")
+    if (out / "robots.txt").exists():
+        assert "Disallow: /rosters/" in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
+    from site_builder.pipeline import Options, load_site
+    from site_builder.plan import Render, plan_site
+
+    site, _ = load_site(Options(root, out, __import__("datetime").date(2026, 11, 29)), lambda _: None)
+    planned = [
+        e
+        for e in plan_site(site, Path(__file__).parent.parent / "templates")
+        if isinstance(e, Render) and e.path.startswith("rosters/")
+    ]
+    assert planned and all(not e.sitemap and not e.searchable and e.meta.noindex for e in planned)
+
+
+def test_summary_json_has_aggregates_only(content: Content) -> None:
+    root = content(
+        {
+            "rosters/a.yaml": roster_yaml(),
+            "rosters/a.csv": HEADER + rows(3),
+            "rosters/t.yaml": roster_yaml(program="临时救助", district="丙县"),
+            "rosters/t.csv": "户主姓名,街道/乡镇,社区/村,保障人数,保障金额,救助事由\n李*,南镇,一村,2,3000,因病\n",
+        }
+    )
+    result, out = build(root)
+    assert result.code == 0, result.err
+    text = (out / "data/rosters-summary.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["rosters"] == [
+        {
+            "title": "甲区2026年11月城市低保长期公示名单",
+            "url": "rosters/a/",
+            "program": "城市低保",
+            "district": "甲区",
+            "period": "2026-11",
+            "stage": "长期公示",
+            "publish_from": "2026-11-10",
+            "publish_until": None,
+            "households": 3,
+            "persons": 6,
+            "amount": 3003,
+            "amount_unit": "元/月",
+        },
+        {
+            "title": "丙县2026年11月临时救助长期公示名单",
+            "url": "rosters/t/",
+            "program": "临时救助",
+            "district": "丙县",
+            "period": "2026-11",
+            "stage": "长期公示",
+            "publish_from": "2026-11-10",
+            "publish_until": None,
+            "households": 1,
+            "persons": 2,
+            "amount": 3000,
+            "amount_unit": "元",
+        },
+    ]
+    assert "*" not in text and "因病" not in text
+    page = soup(out / "rosters/t/index.html")
+    assert [th.get_text(strip=True) for th in page.select("table.roster-table thead th")] == [
+        "序号",
+        "户主姓名",
+        "街道（乡镇）",
+        "社区（村）",
+        "保障人数",
+        "救助金额（元）",
+        "救助事由",
+    ]
+
+
+def test_home_page_lists_notices_in_force(content: Content) -> None:
+    root = standing_pair(content)
+    result, out = build(root)
+    assert result.code == 0, result.err
+    home = soup(out / "index.html")
+    section = home.find("h2", string="公示名单").find_parent("section")
+    assert [a["href"] for a in section.select("table a")] == ["rosters/oct/", "rosters/other/"]
+    assert section.select("a")[-1]["href"] == "rosters/"
+
+
+# --- the sample site -------------------------------------------------------------------------
+
+
+def test_sample_rosters(sample_output: Path) -> None:
+    index = soup(sample_output / "rosters/index.html")
+    listed = [a.get_text(strip=True) for a in index.select("table.roster-list a")]
+    assert len(listed) >= 5
+    districts = {td.get_text(strip=True) for td in index.select("table.roster-list td:nth-of-type(1)")}
+    programs = {td.get_text(strip=True) for td in index.select("table.roster-list td:nth-of-type(2)")}
+    assert len(districts) >= 3 and len(programs) >= 2
+    assert "清河县2026年12月城市低保初审公示名单" in listed
+    assert not (sample_output / "rosters/2026-10-中心区-城市低保").exists()  # replaced by November's
+    assert (sample_output / "rosters/2026-11-中心区-城市低保/page-2/index.html").exists()
+    summary = json.loads((sample_output / "data/rosters-summary.json").read_text(encoding="utf-8"))
+    assert len(summary["rosters"]) == len(listed)
+
+
+def test_long_rosters_link_a_window_of_pages(content: Content) -> None:
+    site_yaml = SITE_YAML.replace("  hotline: 0599-86612345\n", "  hotline: 0599-86612345\n  page_size: 1\n")
+    root = content({"rosters/big.yaml": roster_yaml(), "rosters/big.csv": HEADER + rows(12)}, site_yaml=site_yaml)
+    result, out = build(root)
+    assert result.code == 0, result.err
+    nav = soup(out / "rosters/big/page-6/index.html").select_one("nav.pagination")
+    items = [li.get_text(strip=True) for li in nav.select("li")]
+    assert items == [
+        "上一页",
+        "第 1 页",
+        "…",
+        "第 4 页",
+        "第 5 页",
+        "第 6 页",
+        "第 7 页",
+        "第 8 页",
+        "…",
+        "第 12 页",
+        "下一页",
+    ]
+    assert [a["href"] for a in nav.select("a")] == [
+        "../page-5/",
+        "../",
+        "../page-4/",
+        "../page-5/",
+        "./",
+        "../page-7/",
+        "../page-8/",
+        "../page-12/",
+        "../page-7/",
+    ]
+    assert nav.select_one('a[aria-current="page"]').get_text(strip=True) == "第 6 页"
+    assert len(list((out / "rosters/big").rglob("index.html"))) == 12
