@@ -1,0 +1,171 @@
+"""Static Chinese full-text search: run Pagefind's extended build over the staged site.
+
+Only pages whose ``<main>`` carries ``data-pagefind-body`` (plan entries with ``searchable=True``:
+policies and free pages) are indexed. Pagefind indexes *every* page when no page carries that
+attribute, so the index is checked against the plan afterwards: a page that is not searchable
+(a roster, above all) in the index fails the build.
+
+The bundled ``pagefind_extended`` binary is run directly (about a third faster than the Python
+API), from an empty working folder and without ``PAGEFIND_*`` variables, so that no stray
+``pagefind.yml`` or environment setting can change the index. Pagefind 1.5.2 writes its filter
+indexes in a random order; `pagefind_format.stabilize_filters` puts them in a fixed one, so two
+builds of the same site give byte-identical bundles.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .pagefind_format import PagefindFormatError, read_fragment, stabilize_filters
+
+BUNDLE_DIR = "pagefind"
+LANGUAGE = "zh-cn"
+# 〔〕 keep 文号 such as 示民发〔2023〕5号 together, / and - keep 索引号 such as …/2023-00051 together
+INCLUDE_CHARACTERS = "〔〕/-"
+TIMEOUT_SECONDS = 600
+# Pagefind's ready-made interfaces, which the site does not use (search.js talks to pagefind.js):
+# their inline styles would break the Content-Security-Policy, so they are not published at all.
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+
+
+class SearchIndexError(Exception):
+    """The search index could not be built; the message says why, for the build log."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchReport:
+    """What was indexed, and how long it took (Pagefind plus the checks after it)."""
+
+    pages: int
+    words: int
+    seconds: float
+
+    def summary(self) -> str:
+        if self.pages == 0:
+            return "搜索索引：没有可搜索的页面，未建立索引"
+        return f"搜索索引：{self.pages} 个页面，{self.words} 个词（{self.seconds:.2f} 秒）"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPage:
+    """One page as the search index holds it (what the browser can find and show)."""
+
+    url: str  # as Pagefind records it, from the site root: "/policies/a/"
+    content: str
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+
+
+def find_binary() -> Path:
+    """The extended Pagefind binary shipped in the ``pagefind_bin_extended`` wheel.
+
+    The plain build cannot segment Chinese (it indexes nothing useful), so it is never a fallback.
+    """
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+    except ImportError:
+        raise SearchIndexError(
+            "找不到 Pagefind 扩展版（Python 包 pagefind_bin_extended）。"
+            "请运行 bash scripts/setup.sh，按 requirements.lock 安装 pagefind[extended]。"
+        ) from None
+    try:
+        binary: Path = get_executable()
+    except FileNotFoundError as exc:
+        raise SearchIndexError(f"Pagefind 扩展版程序缺失：{exc}。请重新安装 pagefind[extended]。") from None
+    if not os.access(binary, os.X_OK):
+        raise SearchIndexError(f"Pagefind 扩展版程序不可执行：{binary}")
+    return binary
+
+
+def page_url(path: str) -> str:
+    """The URL Pagefind records for output file ``path``: ``policies/a/index.html`` → ``/policies/a/``."""
+    return "/" + (path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
+
+
+def index_site(site_dir: Path, searchable: Iterable[str], binary: Path | None = None) -> SearchReport:
+    """Index ``site_dir`` into ``site_dir/pagefind/``; ``searchable`` lists the output paths that
+    may appear in the index (and should). Raises SearchIndexError with a readable reason."""
+    expected = {page_url(path) for path in searchable}
+    if not expected:  # Pagefind would index every <body>, rosters included: build no index at all
+        return SearchReport(0, 0, 0.0)
+    binary = binary or find_binary()
+    command = [
+        str(binary),
+        "--site",
+        str(site_dir.resolve()),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--force-language",
+        LANGUAGE,
+        "--include-characters",
+        INCLUDE_CHARACTERS,
+    ]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pagefind-cwd-") as cwd:  # no pagefind.yml can be picked up
+        try:
+            proc = subprocess.run(
+                command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+            )
+        except OSError as exc:
+            raise SearchIndexError(f"无法运行 Pagefind（{binary}）：{exc.strerror or exc}") from None
+        except subprocess.TimeoutExpired:
+            raise SearchIndexError(f"Pagefind 建立搜索索引超过 {TIMEOUT_SECONDS} 秒，已中止") from None
+    if proc.returncode != 0:
+        detail = _last_lines(proc.stderr or proc.stdout)
+        raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {proc.returncode}）：{detail}")
+    if "Did not find a data-pagefind-body element" in proc.stdout:
+        raise SearchIndexError("没有页面标记 data-pagefind-body，Pagefind 会索引所有页面（包括公示名单），已中止")
+
+    for name in UNUSED_FILES:
+        (site_dir / BUNDLE_DIR / name).unlink(missing_ok=True)
+    try:
+        stabilize_filters(site_dir / BUNDLE_DIR)  # Pagefind 1.5.2 orders filters at random
+        indexed = {unquote(page.url) for page in read_index(site_dir)}
+    except (PagefindFormatError, OSError, ValueError) as exc:
+        raise SearchIndexError(f"无法读取 Pagefind 生成的索引：{exc}") from None
+    unexpected = sorted(indexed - expected)
+    if unexpected:
+        raise SearchIndexError("搜索索引中出现了不应被搜索的页面：" + "、".join(unexpected[:10]))
+    missing = sorted(expected - indexed)
+    if missing:
+        raise SearchIndexError("以下可搜索页面没有进入搜索索引：" + "、".join(missing[:10]))
+    words = re.search(r"Indexed (\d+) words?", proc.stdout)
+    return SearchReport(len(indexed), int(words.group(1)) if words else 0, time.perf_counter() - started)
+
+
+def read_index(site_dir: Path) -> Iterator[IndexedPage]:
+    """Every page in the built index, read back from Pagefind's fragment files.
+
+    For checks over what search can reveal: the index holds each page's full text, which the
+    browser fetches with the results (the personal-data gate can read it from here too).
+    """
+    for fragment in sorted((site_dir / BUNDLE_DIR / "fragment").glob("*.pf_fragment")):
+        data = read_fragment(fragment)
+        yield IndexedPage(
+            url=data["url"],
+            content=data.get("content", ""),
+            meta=dict(data.get("meta", {})),
+            filters={k: list(v) for k, v in data.get("filters", {}).items()},
+        )
+
+
+def _last_lines(text: str, count: int = 5) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return " ".join(lines[-count:]) or "（没有输出）"

@@ -1,0 +1,181 @@
+"""The static search index (Pagefind, extended build): only policies and free pages, with the
+metadata the results show; never a roster; byte-identical across runs; clear errors."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_CONTENT, TODAY, copy_content, run_cli, soup, tree_bytes
+from rosterlike import ROSTER_ONLY, SHARED, build_roster_like_site
+
+from site_builder import search
+from site_builder.pagefind_format import CborMap, cbor_decode, cbor_encode, pagefind_hash
+from site_builder.search import SearchIndexError, index_site, page_url, read_index
+
+
+def marked_pages(out: Path) -> set[str]:
+    """Site paths of the pages whose <main> carries data-pagefind-body."""
+    found = set()
+    for path in out.rglob("*.html"):
+        main = soup(path).find("main")
+        if main is not None and main.has_attr("data-pagefind-body"):
+            found.add(path.relative_to(out).as_posix())
+    return found
+
+
+def test_only_policies_and_free_pages_are_marked_searchable(sample_output: Path) -> None:
+    marked = marked_pages(sample_output)
+    policies = {p.relative_to(sample_output).as_posix() for p in (sample_output / "policies").glob("*/index.html")}
+    pages = {f"{p.stem}/index.html" for p in (SAMPLE_CONTENT / "pages").glob("*.md")}
+    assert policies and pages
+    assert marked == policies | pages
+    for path in marked:
+        assert soup(sample_output / path).find_all(attrs={"data-pagefind-body": True})[0].name == "main"
+
+
+def test_nothing_under_rosters_standards_catalog_or_search_is_marked(sample_output: Path) -> None:
+    for path in marked_pages(sample_output):
+        assert not path.startswith(("rosters/", "standards/", "catalog/", "search/", "data/"))
+        assert path not in ("index.html", "404.html")
+
+
+def test_index_holds_exactly_the_marked_pages(sample_output: Path) -> None:
+    indexed = {page.url for page in read_index(sample_output)}
+    assert indexed == {page_url(path) for path in marked_pages(sample_output)}
+    assert not any(url.startswith("/rosters/") for url in indexed)
+
+
+def test_index_holds_doc_no_index_no_and_result_metadata(sample_output: Path) -> None:
+    pages = {page.url: page for page in read_index(sample_output)}
+    binzang = pages["/policies/binzang-huimin-zhengce/"]
+    text = binzang.content.replace("\u200b", "")  # Pagefind marks Chinese word breaks with U+200B
+    assert "示民规〔2025〕1号" in text
+    assert "11379900005183427E/2025-00017" in text
+    assert "为减轻群众丧葬负担，推进殡葬改革" in text
+    assert binzang.meta["title"].startswith("示范市民政局 示范市财政局关于印发《示范市基本殡葬服务惠民政策实施办法》")
+    assert binzang.meta["date"] == "2025-04-15"
+    assert binzang.meta["category"] == "社会事务"
+    assert binzang.filters == {"category": ["社会事务"], "year": ["2025"]}
+    guide = pages["/guide/"]
+    assert guide.meta["title"] == "示范市民政局政府信息公开指南" and "category" not in guide.meta
+
+
+def test_roster_like_page_never_reaches_the_index(content: Callable[..., Path], tmp_path: Path) -> None:
+    report = build_roster_like_site(content(), tmp_path / "site")
+    assert report.pages == 2  # the policy and the free page
+    pages = list(read_index(tmp_path / "site"))
+    assert sorted(p.url for p in pages) == ["/about/", "/policies/a/"]
+    everything = "".join(p.content + str(p.meta) for p in pages).replace("\u200b", "")
+    assert SHARED in everything
+    assert ROSTER_ONLY not in everything and "王*明" not in everything
+
+
+def test_a_non_searchable_page_in_the_index_fails_the_build(tmp_path: Path) -> None:
+    for name in ("policies/a", "rosters/b"):
+        (tmp_path / name).mkdir(parents=True)
+        (tmp_path / name / "index.html").write_text(
+            '<html lang="zh-CN"><body><main data-pagefind-body><h1>标题</h1><p>最低生活保障</p></main></body></html>',
+            encoding="utf-8",
+        )
+    with pytest.raises(SearchIndexError, match="/rosters/b/"):
+        index_site(tmp_path, ["policies/a/index.html"])
+
+
+def test_unmarked_pages_fail_instead_of_indexing_every_page(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<html lang="zh-CN"><body><p>低保</p></body></html>', encoding="utf-8")
+    with pytest.raises(SearchIndexError, match="data-pagefind-body"):
+        index_site(tmp_path, ["a/index.html"])
+
+
+def test_no_searchable_page_builds_no_index(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text('<html lang="zh-CN"><body><p>低保</p></body></html>', encoding="utf-8")
+    report = index_site(tmp_path, [])
+    assert report.pages == 0 and not (tmp_path / "pagefind").exists()
+    assert "没有可搜索的页面" in report.summary()
+
+
+def test_build_logs_the_search_indexing_time_on_its_own_line(sample_output: Path, tmp_path: Path) -> None:
+    result = run_cli("build", "--content", str(SAMPLE_CONTENT), "--out", str(tmp_path / "o"), "--today", TODAY)
+    assert result.code == 0
+    lines = [line for line in result.lines if line.startswith("搜索索引：")]
+    assert len(lines) == 1
+    assert lines[0].endswith(" 秒）") and f"{len(marked_pages(sample_output))} 个页面" in lines[0]
+
+
+def test_index_is_byte_identical_across_runs(sample_output: Path, tmp_path: Path) -> None:
+    """Pagefind 1.5.2 orders filter values at random; the builder fixes the order."""
+    searchable = sorted(marked_pages(sample_output))
+    bundles = []
+    for run in range(4):
+        site = tmp_path / f"run{run}"
+        shutil.copytree(sample_output, site, ignore=shutil.ignore_patterns("pagefind", "manifest.json"))
+        index_site(site, searchable)
+        bundles.append(tree_bytes(site / "pagefind"))
+    assert len(bundles[0]) > 10 and any(name.startswith("filter/") for name in bundles[0])
+    for other in bundles[1:]:
+        assert other.keys() == bundles[0].keys()
+        assert [name for name in other if other[name] != bundles[0][name]] == []
+
+
+def test_missing_pagefind_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content_dir = copy_content(tmp_path / "content")
+    out = tmp_path / "output"
+    assert run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", TODAY).code == 0
+    before = tree_bytes(out)
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # import fails as if not installed
+    result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", TODAY)
+    assert result.code == 1
+    assert "找不到 Pagefind 扩展版" in result.err and "Traceback" not in result.err
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+
+
+def test_failing_pagefind_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "find_binary", lambda: Path("/bin/false"))
+    result = run_cli("build", "--content", str(SAMPLE_CONTENT), "--out", str(tmp_path / "o"), "--today", TODAY)
+    assert result.code == 1
+    assert "Pagefind 建立搜索索引失败（退出码 1）" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cbor_codec_round_trips_what_pagefind_writes() -> None:
+    values = [
+        0,
+        23,
+        24,
+        255,
+        256,
+        65535,
+        65536,
+        2**32,
+        -1,
+        -25,
+        "",
+        "社会救助",
+        b"\x00",
+        [],
+        [1, [2, "a"]],
+        CborMap([("k", 1)]),
+        True,
+        False,
+        None,
+    ]
+    for value in values:
+        assert cbor_decode(cbor_encode(value)) == value
+    assert cbor_encode([1, "a"]) == b"\x82\x01\x61a"
+    # SHA-1 da39a3ee5e6b4b0d3255bfef95601890afd80709, each byte without its leading zero
+    assert pagefind_hash(b"") == "da39a3ee5e6b4bd3255bfef95601890afd879"
+
+
+def test_only_the_search_api_is_published(sample_output: Path) -> None:
+    bundle = sorted(p.name for p in (sample_output / "pagefind").iterdir() if p.is_file())
+    assert "pagefind.js" in bundle and "pagefind-worker.js" in bundle and "pagefind-entry.json" in bundle
+    assert not [name for name in bundle if "-ui." in name or "highlight" in name]
+    search_page = soup(sample_output / "search" / "index.html")
+    assert search_page.find("form", attrs={"data-pagefind": "../pagefind/pagefind.js"})
+    assert [s["src"] for s in search_page.select("main script")] == ["../static/search.js"]
