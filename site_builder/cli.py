@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-from .pipeline import Options, build, check
+import jinja2
+
+from .pipeline import TEMPLATE_DIR, Options, build, check
 from .problems import ContentError
+from .render.renderer import template_problem
+from .search import SearchIndexError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -83,7 +89,52 @@ def make_parser() -> argparse.ArgumentParser:
     np.add_argument("--date", type=_date)
     np.add_argument("--slug")
     np.add_argument("--content", type=Path, default=Path("content"))
+
+    p = sub.add_parser("import-roster", help="从救助系统导出文件（.csv/.xlsx）生成遮蔽后的公示名单")
+    p.add_argument("src", type=Path, help="导出文件（.csv：UTF-8 或 GBK；.xlsx）")
+    p.add_argument("--program", required=True, help="项目，如 城市低保、农村低保、特困供养、临时救助")
+    p.add_argument("--district", required=True, help="区县（site.yaml 的 districts 之一）")
+    p.add_argument("--period", required=True, help="期别 YYYY-MM")
+    p.add_argument("--stage", default="长期公示", help="初审公示 或 长期公示（默认）")
+    p.add_argument("--publish-from", type=_date, help="公示开始日期（默认：今天）")
+    p.add_argument("--publish-until", type=_date, help="公示结束日期（初审公示默认为开始日期后第 6 天）")
+    p.add_argument("--title", help="标题（默认：区县+期别+项目+公示类型+名单）")
+    p.add_argument("--slug", help="文件名（默认：期别-区县-项目，初审公示加 -初审）")
+    p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（读取 site.yaml；默认 content）")
+    p.add_argument("--out", type=Path, help="写入的目录（默认：<内容目录>/rosters）")
+    p.add_argument("--skip-bad", action="store_true", help="跳过有问题的行，导入其余的行")
+    p.add_argument("--force", action="store_true", help="替换已有的同名名单")
     return parser
+
+
+def import_roster_command(args: argparse.Namespace) -> None:
+    """``build.py import-roster``: bad rows → ContentError (exit 1); bad arguments → UsageError (2)."""
+    from .privacy.importer import ImportUsageError, import_roster
+
+    try:
+        result = import_roster(
+            args.src,
+            program=args.program,
+            district=args.district,
+            period=args.period,
+            content_dir=args.content,
+            out_dir=args.out,
+            stage=args.stage,
+            publish_from=args.publish_from or resolve_today(None),
+            publish_until=args.publish_until,
+            title=args.title,
+            slug=args.slug,
+            skip_bad=args.skip_bad,
+            force=args.force,
+        )
+    except ImportUsageError as exc:
+        raise UsageError(str(exc)) from None
+    for note in result.notes:
+        log(note)
+    log(
+        f"已导入 {result.households} 户、{result.persons} 人 → {result.yaml_path}，{result.csv_path.name}"
+        "（姓名已遮蔽，身份证号码、电话、住址等未导入）"
+    )
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -93,6 +144,8 @@ def options_from(args: argparse.Namespace) -> Options:
     content = args.content
     if not content.is_dir():
         raise UsageError(f"内容目录不存在：{content}")
+    if hasattr(args, "out"):
+        check_out_dir(args.out, content)
     return Options(
         content_dir=content,
         out_dir=getattr(args, "out", Path("output")),
@@ -104,12 +157,54 @@ def options_from(args: argparse.Namespace) -> Options:
     )
 
 
+def check_out_dir(out: Path, content: Path) -> None:
+    """Refuse an output folder whose swap would replace something that is not a built site.
+
+    A build replaces the whole output folder, so ``--out .``, ``--out content`` or ``--out docs``
+    (a folder of other files) would delete sources: that is a usage error, before anything runs.
+    """
+    target = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"输出位置 {out} 已存在，但不是文件夹")
+    protected = {
+        "内容目录": content.resolve(),
+        "模板目录": TEMPLATE_DIR.resolve(),
+        "生成器程序": Path(__file__).resolve().parent,
+        "当前目录": Path.cwd().resolve(),
+    }
+    for what, path in protected.items():
+        if path.is_relative_to(target):
+            raise UsageError(f"输出目录 {out} 包含{what}：生成时整个输出目录会被替换，请换一个专用的目录（如 output）")
+    if target.is_relative_to(protected["内容目录"]):
+        raise UsageError(f"输出目录 {out} 不能放在内容目录 {content} 之内")
+    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
+        raise UsageError(
+            f"输出目录 {out} 里已有其他文件，却不是生成的网站（没有 index.html）；"
+            "生成时它会被整个替换，为免误删，请换一个空目录，或确认后手动清空它"
+        )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a CI job cancelled, a container stopped) ends a build like Ctrl-C: cleanly."""
+    raise KeyboardInterrupt
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if on_main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "build":
             report = build(options_from(args), log)
@@ -130,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             path = new_policy(args.content, args.title, args.category, args.date, args.slug)
             log(f"已创建 {path}")
+        elif args.command == "import-roster":
+            import_roster_command(args)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -139,6 +236,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SearchIndexError as exc:
+        print(f"失败：{str(exc).rstrip('。')}。输出目录保持原样。", file=sys.stderr)
+        return EXIT_CONTENT
+    except jinja2.TemplateError as exc:  # rendering outside the pipeline's own handler
+        print(template_problem(exc, TEMPLATE_DIR), file=sys.stderr)
+        print("失败：模板有误，未写入任何文件。", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:  # disk full, permission denied, a file vanished mid-build
+        where = f"：{exc.filename}" if exc.filename else ""
+        print(f"失败：无法读写文件{where}（{exc.strerror or exc}）。输出目录保持原样。", file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         print("已中断：输出目录保持原样，临时文件已清除。", file=sys.stderr)
         return 130

@@ -6,6 +6,7 @@ Each key has a type, a default where one makes sense, a Chinese alias, and its o
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -139,13 +140,18 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     if url and (parts.scheme not in ("http", "https") or not parts.netloc):
         problems.error(path, top.line("base_url"), f"base_url “{url}” 应为 http(s):// 开头的完整网址")
     for key in ("districts", "categories", "topics"):
-        seen: set[str] = set()
+        seen: dict[str, str] = {}  # folded as a case-insensitive file system sees the name
         for name in top[key] or ():
-            if name in seen:
-                problems.error(path, top.line(key), f"{key} 中 “{name}” 重复")
-            if "/" in name or name.isdigit() or name.startswith("page-"):
-                problems.error(path, top.line(key), f"{key} 中 “{name}” 不能含 / 或是纯数字")
-            seen.add(name)
+            folded = unicodedata.normalize("NFC", name).lower()
+            if folded in seen:
+                same = "" if seen[folded] == name else f"（与 “{seen[folded]}” 只有大小写或字形不同）"
+                problems.error(path, top.line(key), f"{key} 中 “{name}” 重复{same}")
+            if "/" in name or "\\" in name or name.startswith((".", "page-")) or name.isdigit():
+                problems.error(
+                    path, top.line(key),
+                    f"{key} 中 “{name}” 不能用作网址的一段：不能含 / 或 \\，不能以 . 开头，不能是纯数字或 page-…",
+                )
+            seen.setdefault(folded, name)
     for key in ("page_size",):
         if top[key] is not None and top[key] < 1:
             problems.error(path, top.line(key), "page_size 必须是正整数")

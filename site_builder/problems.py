@@ -42,8 +42,8 @@ class Problems:
 
     def rel(self, path: Path | str) -> str:
         p = Path(path)
-        try:
-            return p.resolve().relative_to(self.display_root.resolve()).as_posix()
+        try:  # the link itself, not its target: a symlink is shown where it is
+            return (p.parent.resolve() / p.name).relative_to(self.display_root.resolve()).as_posix()
         except ValueError:
             return p.as_posix()
 

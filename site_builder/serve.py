@@ -16,6 +16,7 @@ import jinja2
 
 from .pipeline import Log, Options, build
 from .problems import ContentError
+from .search import SearchIndexError
 
 PREVIEW_DIR = "preview"
 _HEAD_END = b"</head>"
@@ -47,6 +48,11 @@ class Preview:
             self.log("内容有误：继续显示上一次成功生成的网站，问题已显示在浏览器中")
             with self.lock:
                 self.problems = problems
+            return
+        except SearchIndexError as exc:  # Pagefind missing or failing: say so, keep serving
+            self.log(f"搜索索引失败：{exc}")
+            with self.lock:
+                self.problems = [f"搜索索引失败：{exc}"]
             return
         with self.lock:
             self.problems = []

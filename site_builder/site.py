@@ -6,14 +6,16 @@ pages that would collide with the site's own sections). Later phases read only t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from .config import SiteConfig
 from .problems import Problems
 from .sources.pages import Page
 from .sources.policies import Policy
+from .sources.rosters import STANDING, Roster
+from .sources.standards import Standard
 
 RESERVED = frozenset(
     {"policies", "catalog", "standards", "rosters", "search", "static", "files", "data",
@@ -28,8 +30,8 @@ class Site:
     policies: tuple[Policy, ...]  # published, newest first
     pages: tuple[Page, ...]  # published, by slug
     withheld: tuple[str, ...]  # human-readable notes on sources left out, for the build log
-    standards: tuple[Any, ...] = ()
-    rosters: tuple[Any, ...] = ()
+    standards: tuple[Standard, ...] = ()  # by order, then id; only adjustments already announced
+    rosters: tuple[Roster, ...] = ()  # in force today: 初审公示 first, then by district, program
 
     @property
     def policies_by_slug(self) -> dict[str, Policy]:
@@ -60,6 +62,8 @@ def build_model(
     problems: Problems,
     *,
     drafts: bool = False,
+    standards: Sequence[Standard] = (),
+    rosters: Sequence[Roster] = (),
 ) -> Site:
     """Cross-check all sources and keep what is published on ``today``."""
     display = problems.rel
@@ -119,7 +123,71 @@ def build_model(
             published.append(policy)
     published.sort(key=policy_sort_key, reverse=True)
     public_pages = sorted((p for p in pages if drafts or not p.draft), key=lambda p: p.slug)
-    return Site(config, today, tuple(published), tuple(public_pages), tuple(withheld))
+    public_standards = _link_standards(standards, policies, published, today, problems, withheld)
+    public_rosters = _publish_rosters(rosters, config.districts, today, problems, withheld)
+    return Site(
+        config, today, tuple(published), tuple(public_pages), tuple(withheld),
+        standards=public_standards, rosters=public_rosters,
+    )
+
+
+def _link_standards(
+    standards: Sequence[Standard],
+    policies: list[Policy],
+    published: list[Policy],
+    today: date,
+    problems: Problems,
+    withheld: list[str],
+) -> tuple[Standard, ...]:
+    """Check ids are unique and each adjustment's ``basis`` names a policy residents can read.
+
+    An adjustment whose basis is not published yet (published later than today, or a draft) is
+    left out until it is: the site does not announce a change before its policy is public. A draft
+    basis for an adjustment already in force is an error, as is a basis that does not exist or will
+    never be published (依申请公开, 不予公开).
+    """
+    display = problems.rel
+    all_policies = {p.slug: p for p in policies}
+    public = {p.slug for p in published}
+    first_id: dict[str, Standard] = {}
+    result = []
+    for standard in standards:
+        other = first_id.setdefault(standard.id, standard)
+        if other is not standard:
+            problems.error(
+                standard.source, standard.line("id"),
+                f"救助保障标准 id “{standard.id}” 重复：{display(other.source)} 已使用，两者会写到同一网址",
+            )
+        kept = []
+        for entry in standard.history:
+            policy = all_policies.get(entry.basis)
+            if policy is None:
+                problems.error(
+                    standard.source, entry.basis_line,
+                    f"依据 “{entry.basis}” 不存在：应为 content/policies/ 中某一政策文件的 slug（文件名）",
+                )
+            elif policy.disclosure != "主动公开":
+                problems.error(
+                    standard.source, entry.basis_line,
+                    f"依据 “{entry.basis}” 的公开方式为“{policy.disclosure}”，不在网站发布；标准的依据必须主动公开",
+                )
+            elif entry.basis in public:
+                kept.append(entry)
+            elif policy.draft and entry.effective <= today:
+                problems.error(
+                    standard.source, entry.basis_line,
+                    f"依据 “{entry.basis}” 仍是草稿，但这次调整已于 {entry.effective} 执行：请先发布依据文件",
+                )
+            else:
+                reason = "是草稿" if policy.draft else f"的发布日期 {policy.published} 尚未到"
+                withheld.append(
+                    f"{display(standard.source)}:{entry.line}：{entry.effective} 的调整暂不公布，依据 {entry.basis} {reason}"
+                )
+        if not kept:
+            withheld.append(f"{display(standard.source)}：没有已公布的调整，暂不发布")
+        else:
+            result.append(replace(standard, history=tuple(kept)))
+    return tuple(result)
 
 
 def _withhold_reason(policy: Policy, today: date, drafts: bool) -> str:
@@ -130,3 +198,54 @@ def _withhold_reason(policy: Policy, today: date, drafts: bool) -> str:
     if policy.published > today:
         return f"发布日期 {policy.published} 尚未到"
     return ""
+
+
+def _publish_rosters(
+    rosters: Sequence[Roster], districts: Sequence[str], today: date, problems: Problems, withheld: list[str]
+) -> tuple[Roster, ...]:
+    """The rosters in force on ``today`` (SPEC 3.4); a note in ``withheld`` for every other one.
+
+    A roster is up while ``publish_from <= today <= publish_until``. A 长期公示 list also comes
+    down, for good, once a newer period of the same program and district has started: households
+    that have left assistance must disappear from the site. Two rosters may not share a slug
+    (the file stem), nor two 长期公示 lists a program, district and period.
+    """
+    display = problems.rel
+    first_slug: dict[str, Roster] = {}
+    first_period: dict[tuple[str, str, str], Roster] = {}
+    for roster in rosters:
+        other = first_slug.setdefault(roster.slug, roster)
+        if other is not roster:
+            problems.error(
+                roster.source, 1,
+                f"名单文件名 “{roster.slug}” 重复：{display(other.source)} 已使用，两者会写到同一网址",
+            )
+        if roster.stage == STANDING:
+            key = (roster.program, roster.district, roster.period)
+            other = first_period.setdefault(key, roster)
+            if other is not roster:
+                problems.error(
+                    roster.source, roster.line("period"),
+                    f"{roster.district}{roster.program} {roster.period} 的长期公示名单已有一份："
+                    f"{display(other.source)}；每期只能有一份",
+                )
+    started = [r for r in rosters if r.stage == STANDING and r.publish_from <= today]
+    result = []
+    for roster in rosters:
+        where = display(roster.source)
+        newer = [
+            r for r in started
+            if (r.program, r.district) == (roster.program, roster.district) and r.period > roster.period
+        ]
+        if roster.publish_from > today:
+            withheld.append(f"{where}：公示期自 {roster.publish_from} 开始，尚未到")
+        elif roster.publish_until is not None and roster.publish_until < today:
+            withheld.append(f"{where}：公示期已于 {roster.publish_until} 结束")
+        elif roster.stage == STANDING and newer:
+            latest = max(newer, key=lambda r: r.period)
+            withheld.append(f"{where}：已由更新一期（{latest.period}）的名单 {display(latest.source)} 替代")
+        else:
+            result.append(roster)
+    order = {name: index for index, name in enumerate(districts)}
+    result.sort(key=lambda r: (r.stage == STANDING, order.get(r.district, len(order)), r.program, r.period, r.slug))
+    return tuple(result)

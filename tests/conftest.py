@@ -15,6 +15,11 @@ from typing import Any, Callable
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
+
+# Shared, noisy machines: no per-example time limit (speed lives in benchmarks/, not tests).
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONTENT = ROOT / "content"

@@ -111,17 +111,28 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     Each kind of content plans its own pages in its own module of this package.
     """
     from . import home, policies  # the kind modules import the entry types from here
+    from . import standards  # 救助保障标准: index, one page per standard, data/standards.json and .csv
+    from . import feeds, search  # finding and following: the search page; feed, sitemap, robots.txt
+    from . import rosters  # 公示名单: notices in force and data/rosters-summary.json
 
     entries: list[Entry] = []
     entries += home.plan_home(site)
     entries += policies.plan_policies(site)
     entries += policies.plan_catalog(site)
     entries += policies.plan_pages(site)
+    entries += standards.plan_standards(site)
+    entries += rosters.plan_rosters(site)  # 公示名单: noindex, not in sitemap, feed or search
+    entries += search.plan_search(site)
     entries += plan_static(template_dir)
     entries.append(
         Render("404.html", "404.html", Meta("页面未找到", (HOME_CRUMB, ("页面未找到", None)), noindex=True),
                {"absolute_root": urlsplit(site.config.base_url).path or "/"}, sitemap=False)
     )
+    # Final step, after every other entry: the feed, sitemap and robots.txt list what is planned above.
+    entries += feeds.plan_feeds(site, entries)
+    from .paths import check_paths
+
+    check_paths(entries, site.config.content_dir)  # every path safe, and written by one source only
     return entries
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..site import Site
 from . import Entry, Meta, Render
+from .standards import home_standards
 
 
 def plan_home(site: Site) -> list[Entry]:
@@ -15,7 +16,9 @@ def plan_home(site: Site) -> list[Entry]:
             "index.html",
             "home.html",
             Meta(site.config.title, (("首页", None),), description=site.config.description, nav="home"),
-            {"latest": site.policies[:8], "category_counts": counts, "years": site.policy_years()},
+            {"latest": site.policies[:8], "category_counts": counts, "years": site.policy_years(),
+             "rosters": site.rosters,
+             "standards": home_standards(site)},
             lastmod=site.policies[0].published if site.policies else None,
         )
     ]

@@ -6,13 +6,16 @@ at any sub-path and from any static host without a rebuild.
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
+from markupsafe import Markup, escape
 
 
 def relative_url(target: str, current: str) -> str:
@@ -35,6 +38,35 @@ def _url_for(context: Any, target: str) -> str:
     if root is not None:  # pages served at any URL, such as 404.html
         return quote(root + target, safe="/.-_~#")
     return relative_url(target, context["page_path"])
+
+
+def _page_url(context: Any) -> str:
+    """The absolute address of the page being rendered (``base_url`` + its path, without index.html)."""
+    path = str(context["page_path"]).removesuffix("index.html")
+    return str(context["site"].base_url) + quote(path, safe="/.-_~")
+
+
+_LINK_START = re.compile(r"<a\s[^>]*>")
+_HREF = re.compile(r'\shref="([^"]*)"')
+
+
+@jinja2.pass_context
+def _print_urls(context: Any, markup: str) -> Markup:
+    """Give each link in ``markup`` a ``data-print-url``: its absolute address, which print.css prints
+    after the link text (a printed relative URL helps no one). Only http(s) targets; not in-page links."""
+    page = _page_url(context)
+
+    def add(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None or "data-print-url=" in tag or href.group(1).startswith("#"):
+            return tag
+        absolute = urljoin(page, html.unescape(href.group(1)))
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            return tag
+        return f'{tag[:-1]} data-print-url="{escape(absolute)}">'
+
+    return Markup(_LINK_START.sub(add, str(markup)))
 
 
 def cn_date(value: date | None) -> str:
@@ -69,6 +101,8 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url_for"] = _url_for
+    env.globals["page_url"] = jinja2.pass_context(_page_url)
+    env.filters["print_urls"] = _print_urls
     env.filters["cn_date"] = cn_date
     env.filters["file_size"] = file_size
     env.filters["money"] = money

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import jinja2
 
 from ..config import SiteConfig
 from ..plan import Render
+from ..problems import ContentError, Problem, Problems
 from .env import make_environment
 from .markdown import MarkdownRenderer
 
@@ -18,6 +20,8 @@ class Renderer:
     """Holds the Jinja environment and one Markdown instance; renders entries one at a time."""
 
     def __init__(self, template_dir: Path, config: SiteConfig, today: date, extra: dict[str, Any] | None = None):
+        self.template_dir = template_dir
+        self.content_root = config.content_dir.resolve().parent  # where problem paths start
         self.env: jinja2.Environment = make_environment(template_dir)
         self.markdown = MarkdownRenderer()
         self.globals = {"site": config, "today": today} | (extra or {})
@@ -27,6 +31,66 @@ class Renderer:
         context.update(entry.context)
         context["meta"] = entry.meta
         context["page_path"] = entry.path
-        context["body_html"] = self.markdown.render(entry.markdown, entry.path) if entry.markdown is not None else ""
-        html = self.env.get_template(entry.template).render(context)
+        context["searchable"] = entry.searchable  # base.html marks <main> data-pagefind-body
+        context["body_html"] = self._body(entry)
+        try:
+            html = self.env.get_template(entry.template).render(context)
+        except jinja2.TemplateError as exc:
+            raise ContentError([template_problem(exc, self.template_dir, entry.path)]) from exc
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+            problem = template_problem(exc, self.template_dir, entry.path)
+            if problem.path == self.template_dir.name:  # not raised by template code: a builder bug
+                raise
+            raise ContentError([problem]) from exc
         return html.encode("utf-8")
+
+    def _body(self, entry: Render) -> str:
+        if entry.markdown is None:
+            return ""
+        try:
+            return self.markdown.render(entry.markdown, entry.path)
+        except RecursionError:  # Python-Markdown recurses once per level of nested lists or quotes
+            source, line = _source_of(entry)
+            problems = Problems(display_root=self.content_root)
+            problems.error(source or self.content_root, line, "正文嵌套过深（列表或引用的层级太多），无法生成页面")
+            raise ContentError(problems.items) from None
+
+
+def _source_of(entry: Render) -> tuple[Path | None, int]:
+    """The content file whose body a page shows, and the line its body starts on."""
+    for value in entry.context.values():
+        source = getattr(value, "source", None)
+        if isinstance(source, Path):
+            return source, getattr(value, "body_line", 1)
+    return None, 1
+
+
+def template_problem(exc: Exception, template_dir: Path, page: str = "") -> Problem:
+    """``templates/x.html:line: message`` for a template error, like Jinja's own traceback line.
+
+    The line comes from the error (syntax errors) or from the deepest traceback frame that Jinja
+    maps back to a template file (undefined names, bad filters, errors inside macros).
+    """
+    root = template_dir.resolve()
+    filename, line = "", 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, line = exc.filename or exc.name or "", exc.lineno or 1
+    else:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if Path(frame.filename).resolve().is_relative_to(root):
+                filename, line = frame.filename, frame.lineno or 1
+                break
+        if not filename and isinstance(exc, jinja2.TemplateNotFound) and exc.name:
+            filename = str(root / exc.name)
+    try:
+        shown = Path(filename).resolve().relative_to(root.parent).as_posix() if filename else root.name
+    except ValueError:
+        shown = filename
+    if isinstance(exc, jinja2.TemplateNotFound):
+        what, detail = "模板不存在", str(exc.name)
+    elif isinstance(exc, jinja2.TemplateError):
+        what, detail = "模板错误", " ".join((exc.message or type(exc).__name__).split())
+    else:
+        what, detail = "模板错误", f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    during = f"（生成 {page} 时）" if page else ""
+    return Problem(shown, max(line, 1), f"{what}：{detail}{during}")

@@ -6,13 +6,15 @@ mapping into checked Python values, recording problems (with the key's line) as 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from ..problems import Problems
+from .textfile import CONTROL, control_message
 from .yamldoc import Key, YamlDoc
 
 Kind = Literal["str", "date", "strlist", "bool", "number", "int", "mapping", "list"]
@@ -37,10 +39,12 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     max_len: int | None = None
+    more_aliases: tuple[str, ...] = ()  # further accepted names, e.g. 救助对象 beside 类别
 
     @property
     def label(self) -> str:
-        return f"{self.key}（{self.alias}）" if self.alias else self.key
+        names = "/".join(a for a in (self.alias, *self.more_aliases) if a)
+        return f"{self.key}（{names}）" if names else self.key
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ class Fields:
 
 def parse_date(value: Any) -> date | None:
     """A real calendar date written as YYYY-MM-DD, else None."""
+    if isinstance(value, datetime):  # an explicit !!timestamp with a time of day
+        return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
@@ -95,6 +101,7 @@ def read_fields(
         problems.error(path, base_line, f"{what}必须是“键: 值”形式的映射")
         return Fields({}, {}, base_line)
     by_name = {f.key: f for f in spec} | {f.alias: f for f in spec if f.alias}
+    by_name |= {a: f for f in spec for a in f.more_aliases}
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for name, raw in mapping.items():
@@ -131,6 +138,10 @@ def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) 
             bad()
             return None
         value = str(raw).strip()
+        control = CONTROL.search(value)
+        if control is not None:  # written as a YAML escape such as "\x07"; the file itself is clean
+            problems.error(path, line, f"{field.label} {control_message(control.group())}")
+            return None
         if field.required and not value:
             bad()
             return None
@@ -160,6 +171,10 @@ def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) 
         ):
             bad()
             return None
+        control = next((m for m in map(CONTROL.search, map(str, items)) if m is not None), None)
+        if control is not None:
+            problems.error(path, line, f"{field.label} {control_message(control.group())}")
+            return None
         return tuple(str(i).strip() for i in items if str(i).strip())
     if kind == "bool":
         if isinstance(raw, bool):
@@ -169,7 +184,8 @@ def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) 
         bad()
         return None
     if kind in ("number", "int"):
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        not_finite = isinstance(raw, float) and not math.isfinite(raw)  # .inf, .nan
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not_finite:
             bad()
             return None
         if kind == "int" and not isinstance(raw, int):

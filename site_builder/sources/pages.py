@@ -40,7 +40,7 @@ class Page:
 
 def load_pages(config: SiteConfig, problems: Problems) -> list[Page]:
     pages = []
-    for path in discover(config.content_dir / "pages", "*.md"):
+    for path in discover(config.content_dir / "pages", "*.md", problems):
         source = load_document(path, problems)
         if source is None:
             continue

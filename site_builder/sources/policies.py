@@ -111,7 +111,7 @@ def load_policies(config: SiteConfig, problems: Problems) -> list[Policy]:
     """Every policy file under ``content/policies/``, checked one by one."""
     root = config.content_dir / "policies"
     policies = []
-    for path in discover(root, "**/*.md"):
+    for path in discover(root, "**/*.md", problems):
         policy = load_policy(path, config, problems)
         if policy is not None:
             policies.append(policy)

@@ -22,7 +22,12 @@ from ..problems import Problems
 
 Key = tuple[str | int, ...]
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_CORE = "tag:yaml.org,2002:"
+# Plain data only: any other tag (``!!python/object``, ``!!set``, ``!custom``) is refused, never built.
+_COLLECTION_TAGS = frozenset({_CORE + "map", _CORE + "seq"})
+_SCALAR_TAGS = frozenset(_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
 MAX_NODES = 1_000_000
+MAX_DEPTH = 100  # real front matter nests three or four levels; Python's own stack is the limit
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -73,6 +78,13 @@ class _Builder:
                 self.problems.error(self.path, self.line_of(node), "YAML 过于庞大或含有过多别名引用")
             self.ok = False
             return None
+        if len(key) > MAX_DEPTH:
+            if self.ok:
+                self.problems.error(self.path, self.line_of(node), f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
+            self.ok = False
+            return None
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            return self.fail(node, f"不支持的 YAML 标签 “{_tag(node.tag)}”")  # !!python/object, !!set …
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -80,11 +92,11 @@ class _Builder:
                     self.problems.error(self.path, self.line_of(key_node), "键必须是简单文字")
                     self.ok = False
                     continue
-                name = self.loader.construct_object(key_node)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problems.error(self.path, self.line_of(key_node), "不支持 YAML 合并键 <<")
                     self.ok = False
                     continue
+                name = self.scalar(key_node)
                 name = name if isinstance(name, str) else str(name)
                 if name in result:
                     self.problems.error(
@@ -102,12 +114,24 @@ class _Builder:
                 self.lines[key + (index,)] = self.line_of(item)
                 items.append(self.build(item, key + (index,)))
             return items
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            return self.fail(node, f"不支持的 YAML 标签 “{_tag(node.tag)}”")
         try:
-            return self.loader.construct_object(node)
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            self.problems.error(self.path, self.line_of(node), f"无法解析的值：{exc}")
-            self.ok = False
-            return None
+            value = self.loader.construct_object(node)
+        except yaml.MarkedYAMLError as exc:
+            return self.fail(node, f"无法解析的值：{_describe(exc)}")
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            return self.fail(node, f"无法解析的值：{_one_line(str(exc))}")
+        if isinstance(value, (bytes, bytearray)):
+            return self.fail(node, "不支持二进制值（!!binary），请写成文字")
+        return value
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.error(self.path, self.line_of(node), message)
+        self.ok = False
 
 
 def load_yaml(
@@ -120,26 +144,67 @@ def load_yaml(
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = (mark.line + 1 + offset) if mark is not None else first_line
-        problems.error(path, line, f"YAML 格式错误：{_describe(exc)}")
+        problems.error(path, line, f"YAML 格式错误：{_describe(exc, text)}")
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        problems.error(path, line, f"YAML 格式错误：不允许的字符 U+{exc.character:04X}" if isinstance(exc.character, int)
+                       else f"YAML 格式错误：{_one_line(exc.reason)}")
         return None
     except yaml.YAMLError as exc:
-        problems.error(path, first_line, f"YAML 格式错误：{exc}")
+        problems.error(path, first_line, f"YAML 格式错误：{_one_line(str(exc))}")
+        return None
+    except RecursionError:
+        problems.error(path, first_line, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
         return None
     finally:
         loader.dispose()
     if node is None:
         return YamlDoc({}, {}, first_line)
     builder = _Builder(loader, offset, path, problems)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except RecursionError:  # pragma: no cover - MAX_DEPTH stops well before Python's own limit
+        problems.error(path, first_line, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）")
+        return None
     if not builder.ok:
         return None
     return YamlDoc(data, builder.lines, first_line)
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
+def _describe(exc: yaml.MarkedYAMLError, text: str = "") -> str:
     problem = exc.problem or ""
-    if "found character '\\t'" in problem or "\\t" in problem:
+    mark = exc.problem_mark
+    lines = text.split("\n")
+    at_tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+    if "found character '\\t'" in problem or "\\t" in problem or at_tab:
         return "不能用制表符（Tab）缩进，请改用空格"
+    for context_part, problem_part, friendly in _FRIENDLY:
+        if context_part in (exc.context or "") and problem_part in problem:
+            return friendly
     context = f"{exc.context}，" if exc.context else ""
-    return f"{context}{problem}".strip("，") or str(exc)
+    return _one_line(f"{context}{problem}".strip("，") or str(exc).split("\n")[0])
+
+
+def _tag(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+_FRIENDLY = (  # (context, problem) fragments of PyYAML's messages → what to tell staff
+    ("quoted scalar", "end of stream", "引号没有闭合"),
+    ("flow sequence", "", "方括号 [ 没有闭合，或列表项之间缺少逗号"),
+    ("flow mapping", "", "花括号 { 没有闭合，或项之间缺少逗号"),
+    ("", "undefined alias", "引用了未定义的锚点（*名称）"),
+    ("an alias", "", "以 * 开头的值在 YAML 中是锚点引用：如是文字，请给整个值加引号"),
+    ("an anchor", "", "以 & 开头的值在 YAML 中是锚点：如是文字，请给整个值加引号"),
+    ("", "mapping values are not allowed", "此处不能写“键: 值”（缩进不对，或值中含有“: ”而没有加引号）"),
+    ("simple key", "could not find expected ':'", "缺少冒号“:”，或上一行的引号没有闭合"),
+)
+
+
+def _one_line(text: str) -> str:
+    """PyYAML messages carry a second line (``in "<unicode string>", line 3``); a problem has one."""
+    return " ".join(text.split("\n")[0].split()) or "无法解析"
