@@ -25,7 +25,7 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
   apt_install python3-venv
 fi
 
-if [ $want_test = 1 ] && { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; }; then
+if [ $want_test = 1 ] && { [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then
   echo "setup: installing Debian's chromium and fonts-noto-cjk for the browser tests" >&2
   apt_install chromium fonts-noto-cjk
 fi
