@@ -155,8 +155,20 @@ class SourceCache:
         return result
 
 
+def cached(
+    cache: SourceCache | None, kind: str, files: Iterable[Path], problems: Problems, loader: Callable[[Problems], T]
+) -> T:
+    """``cache.load(…)`` when there is a cache, else just ``loader(problems)``."""
+    if cache is None:
+        return loader(problems)
+    return cache.load(kind, files, problems, loader)
+
+
 def cache_folder(content_dir: Path, enabled: bool = True) -> Path | None:
     return (content_dir.resolve().parent / CACHE_DIR) if enabled else None
 
 
-__all__ = ["Problem", "SourceCache", "Store", "builder_digest", "cache_folder", "digest", "stat_digest", "tree_digest"]
+__all__ = [
+    "Problem", "SourceCache", "Store", "builder_digest", "cache_folder", "cached", "digest", "stat_digest",
+    "tree_digest",
+]

@@ -13,19 +13,20 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
 from .config import load_config
 from .manifest import write_manifest
 from .plan import Render, plan_site
 from .privacy.gate import check_sources, gate_entries, gate_output
 from .problems import ContentError, Problems
 from .render.renderer import Renderer
-from .search import index_site
+from .search import BUNDLE_DIR, index_site
 from .site import Site, build_model
 from .sources.pages import load_pages
 from .sources.policies import load_policies
 from .sources.rosters import load_rosters
 from .sources.standards import load_standards
-from .write import StagingDir, write_entries
+from .write import StagingDir, link_tree, write_site
 
 Log = Callable[[str], None]
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -51,16 +52,22 @@ class Report:
     problems: Problems
 
 
-def load_site(options: Options, log: Log) -> tuple[Site, Problems]:
-    """Load, validate and model every source. Raises ContentError listing every problem."""
+def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[Site, Problems]:
+    """Load, validate and model every source. Raises ContentError listing every problem.
+
+    With a ``store``, files that have not changed since the last build are not parsed again.
+    """
     problems = Problems(display_root=options.content_dir.resolve().parent)
     config = load_config(options.content_dir, problems, options.base_url)
     problems.raise_if_errors(options.strict)
     assert config is not None
-    policies = load_policies(config, problems)
-    pages = load_pages(config, problems)
-    standards = load_standards(config, problems)
-    rosters = load_rosters(config, problems)
+    checked_against = digest(_site_yaml(options), options.base_url or "")
+    cache = SourceCache(store, checked_against) if store is not None else None
+    with_files = SourceCache(store, digest(checked_against, stat_digest(config.content_dir / "files"))) if store else None
+    policies = load_policies(config, problems, with_files)  # attachments: their sizes are shown
+    pages = load_pages(config, problems, cache)
+    standards = load_standards(config, problems, cache)
+    rosters = load_rosters(config, problems, cache)
     site = build_model(
         config, policies, pages, options.today, problems, drafts=options.drafts, standards=standards,
         rosters=rosters,
@@ -76,21 +83,64 @@ def load_site(options: Options, log: Log) -> tuple[Site, Problems]:
 
 
 def build(options: Options, log: Log) -> Report:
-    """A full build into ``options.out_dir``; the old output stays in place on any failure."""
+    """Build into ``options.out_dir``; the old output stays in place on any failure.
+
+    Work from the previous build is reused where its inputs are unchanged (``.cache/``): parsed
+    sources, rendered Markdown, unchanged output files and the search index. The output is
+    byte-identical to a build from scratch.
+    """
     started = time.perf_counter()
-    site, problems = load_site(options, log)
+    folder = cache_folder(options.content_dir)
+    sources = Store(folder, "sources")
+    site, problems = load_site(options, log, sources)
     entries = plan_site(site, options.template_dir)
-    renderer = Renderer(options.template_dir, site.config, site.today)
     pages = sum(isinstance(e, Render) and e.path.endswith(".html") for e in entries)
-    log(f"生成：{len(entries)} 个文件，其中页面 {pages} 个")
+    log(f"计划：{len(entries)} 个文件，其中页面 {pages} 个")
+
+    out = options.out_dir.resolve()
+    outputs = Store(folder, "outputs-" + digest(out.as_posix())[:16])
+    markdown = Store(folder, "markdown")
+    inputs = digest(
+        builder_digest(), tree_digest(options.template_dir), _site_yaml(options), options.base_url or "",
+        site.today.isoformat(),
+    )
+    previous = out if (out / "index.html").is_file() else None
+
+    def renders() -> Renderer:
+        return Renderer(options.template_dir, site.config, site.today, markdown_cache=markdown.data)
+
     with StagingDir(options.out_dir) as staging:
-        write_entries(entries, staging.path, renderer.render)
-        searchable = [e.path for e in entries if isinstance(e, Render) and e.searchable]
-        log(index_site(staging.path, searchable).summary())  # on its own line, with its time
-        gate_output(staging.path, options.out_dir.name, site.config)  # personal-data gate, index included
+        result = write_site(entries, staging.path, previous, outputs.get("records") or {}, inputs, renders, options.jobs)
+        log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
+        searchable = sorted(e.path for e in entries if isinstance(e, Render) and e.searchable)
+        search_key = digest(inputs, *(f"{path}:{result.records[path][0]}" for path in searchable))
+        checked = list(result.written)
+        if previous is not None and outputs.get("search") == search_key and (previous / BUNDLE_DIR).is_dir():
+            link_tree(previous / BUNDLE_DIR, staging.path / BUNDLE_DIR)
+            log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
+        else:
+            log(index_site(staging.path, searchable).summary())  # on its own line, with its time
+            bundle = staging.path / BUNDLE_DIR
+            checked += [p.relative_to(staging.path).as_posix() for p in bundle.rglob("*") if p.is_file()]
+        # The personal-data gate over what this build wrote (files taken over were checked by the
+        # build that wrote them; --strict checks everything again), search index included.
+        gate_output(staging.path, options.out_dir.name, site.config, None if options.strict else checked)
         write_manifest(staging.path)  # last: it lists every file written above
         staging.commit()
+
+    outputs.replace({"records": result.records, "search": search_key})
+    used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
+    markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
+    for store in (sources, outputs, markdown):
+        store.save()
     return Report(site, len(entries), time.perf_counter() - started, problems)
+
+
+def _site_yaml(options: Options) -> bytes:
+    try:
+        return (options.content_dir / "site.yaml").read_bytes()
+    except OSError:
+        return b"\0missing"
 
 
 def check(options: Options, log: Log) -> Problems:

@@ -98,9 +98,19 @@ def page_url(path: str) -> str:
     return "/" + (path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
 
 
+def discovery_glob(searchable: Iterable[str]) -> str:
+    """A glob of the folders that hold searchable pages, so that Pagefind does not even read the
+    rest (thousands of roster pages at city scale: most of its time and memory)."""
+    tops = sorted({path.split("/", 1)[0] for path in searchable if "/" in path})
+    files = sorted(path for path in searchable if "/" not in path)
+    parts = [f"{top}/**/*.html" for top in tops] + files
+    return parts[0] if len(parts) == 1 else "{" + ",".join(parts) + "}"
+
+
 def index_site(site_dir: Path, searchable: Iterable[str], binary: Path | None = None) -> SearchReport:
     """Index ``site_dir`` into ``site_dir/pagefind/``; ``searchable`` lists the output paths that
     may appear in the index (and should). Raises SearchIndexError with a readable reason."""
+    searchable = list(searchable)
     expected = {page_url(path) for path in searchable}
     if not expected:  # Pagefind would index every <body>, rosters included: build no index at all
         return SearchReport(0, 0, 0.0)
@@ -115,6 +125,8 @@ def index_site(site_dir: Path, searchable: Iterable[str], binary: Path | None = 
         LANGUAGE,
         "--include-characters",
         INCLUDE_CHARACTERS,
+        "--glob",
+        discovery_glob(searchable),
     ]
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
     started = time.perf_counter()

@@ -1,16 +1,31 @@
-"""The only stage that touches the output folder: write everything to a temporary folder
-beside it, let the caller check it, then swap it in. A failed or interrupted build leaves the
-previous output exactly as it was, and no temporary folder behind."""
+"""The only stage that touches the output folder.
+
+Everything is written to a temporary folder beside the output, checked there by the caller,
+then swapped in: a failed or interrupted build leaves the previous output exactly as it was,
+and no temporary folder behind. A file whose inputs have not changed since the last build is
+taken over from the previous output (hard-linked, so it is not rewritten); the rest is rendered,
+across several processes when there is enough of it.
+"""
 
 from __future__ import annotations
 
+import io
+import multiprocessing
 import os
+import pickle
 import shutil
+import signal
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
+from .cache import digest
 from .plan import Copy, Entry, Render, Text
+from .problems import ContentError, Problem
+
+PARALLEL_MIN = 64  # fewer pages than this render faster in one process than a pool starts
+Record = tuple[str, int, int]  # (fingerprint, size, mtime_ns) of one written output file
 
 
 class UnsafeOutputPath(Exception):
@@ -25,24 +40,205 @@ def safe_target(root: Path, rel: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
-def write_entries(
-    entries: Iterable[Entry], root: Path, render: Callable[[Render], bytes], progress: Callable[[int], None] | None = None
-) -> list[str]:
-    """Write every entry under ``root``; return the written paths in plan order."""
-    written: list[str] = []
-    for count, entry in enumerate(entries, 1):
-        target = safe_target(root, entry.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(entry, Copy):
-            shutil.copyfile(entry.source, target)
-        elif isinstance(entry, Text):
-            target.write_bytes(entry.text.encode("utf-8"))
+def fingerprint(entry: Entry, inputs: str) -> str:
+    """A digest of everything an output file is made from; ``inputs`` covers what every page
+    shares (builder, templates, site.yaml, today)."""
+    if isinstance(entry, Copy):  # ``inputs`` too: a new pii.allow must re-check every file
+        st = entry.source.stat()
+        return digest("copy", inputs, entry.path, entry.source.as_posix(), str(st.st_size), str(st.st_mtime_ns))
+    if isinstance(entry, Text):
+        return digest("text", inputs, entry.path, entry.text)
+    buffer = io.BytesIO()
+    pickler = _Fingerprinter(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: equal data pickles the same whether or not objects are shared
+    context = entry.key if entry.key is not None else entry.context
+    pickler.dump((entry.path, entry.template, entry.meta, context, entry.markdown, entry.searchable))
+    return digest("render", inputs, buffer.getvalue())
+
+
+class _Fingerprinter(pickle.Pickler):
+    """Pickles a page's inputs for its fingerprint; a loaded policy or roster is represented by
+    the digest of the files it was made from (``fingerprint_id``), not by its whole content."""
+
+    def persistent_id(self, obj: object) -> object:
+        if type(obj) not in _IDENTIFIED:
+            return None
+        ident = getattr(obj, "fingerprint_id", None)
+        return ident if ident and ident[1] else None  # no digest (made by hand): pickle it whole
+
+
+def _identified() -> frozenset[type]:
+    from .sources.policies import Policy
+    from .sources.rosters import Roster
+
+    return frozenset({Policy, Roster})
+
+
+_IDENTIFIED = _identified()
+
+
+@dataclass
+class WriteResult:
+    records: dict[str, Record] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)  # rendered or copied by this build
+    reused: list[str] = field(default_factory=list)  # taken over from the previous output
+    markdown: dict[str, str] = field(default_factory=dict)  # newly rendered bodies, for the cache
+
+
+class Renders:
+    """What rendering needs, made once per process (the Jinja environment, a Markdown instance)."""
+
+    def render(self, entry: Render) -> bytes:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def new_markdown(self) -> dict[str, str]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def write_site(
+    entries: Sequence[Entry],
+    staging: Path,
+    previous: Path | None,
+    memory: dict[str, Record],
+    inputs: str,
+    renders: Callable[[], Renders],
+    jobs: int = 1,
+) -> WriteResult:
+    """Write every planned entry into ``staging``.
+
+    ``memory`` holds the records of the previous build into ``previous``; an entry with the
+    same fingerprint whose old file is untouched is hard-linked instead of rendered.
+    """
+    result = WriteResult()
+    todo: list[tuple[Entry, str]] = []
+    for entry in entries:
+        fp = fingerprint(entry, inputs)
+        old = memory.get(entry.path)
+        if previous is not None and old is not None and old[0] == fp and _take_over(previous, staging, entry.path, old):
+            result.records[entry.path] = old
+            result.reused.append(entry.path)
         else:
-            target.write_bytes(render(entry))
-        written.append(entry.path)
-        if progress is not None:
-            progress(count)
-    return written
+            todo.append((entry, fp))
+
+    pages = [(e, fp) for e, fp in todo if isinstance(e, Render)]
+    for entry, fp in todo:
+        if not isinstance(entry, Render):
+            result.records[entry.path] = _write_one(staging, entry, fp, None)
+            result.written.append(entry.path)
+    if jobs > 1 and len(pages) >= PARALLEL_MIN:
+        records, markdown = _render_parallel(pages, staging, renders, jobs)
+    else:
+        records, markdown = _render_serial(pages, staging, renders())
+    result.records.update(records)
+    result.written += [e.path for e, _ in pages]
+    result.markdown.update(markdown)
+    return result
+
+
+def _take_over(previous: Path, staging: Path, rel: str, old: Record) -> bool:
+    source, target = safe_target(previous, rel), safe_target(staging, rel)
+    try:
+        st = source.stat()
+        if (st.st_size, st.st_mtime_ns) != (old[1], old[2]):
+            return False  # changed by hand since: render it again
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # a file system without hard links
+            shutil.copy2(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _write_one(staging: Path, entry: Entry, fp: str, renderer: Renders | None) -> Record:
+    target = safe_target(staging, entry.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(entry, Copy):
+        shutil.copyfile(entry.source, target)
+    elif isinstance(entry, Text):
+        target.write_bytes(entry.text.encode("utf-8"))
+    else:
+        assert renderer is not None
+        target.write_bytes(renderer.render(entry))
+    st = target.stat()
+    return fp, st.st_size, st.st_mtime_ns
+
+
+def _render_serial(
+    pages: Iterable[tuple[Entry, str]], staging: Path, renderer: Renders
+) -> tuple[dict[str, Record], dict[str, str]]:
+    records = {entry.path: _write_one(staging, entry, fp, renderer) for entry, fp in pages}
+    return records, renderer.new_markdown()
+
+
+# Parallel rendering forks worker processes that inherit the plan: nothing is pickled on the
+# way in, only small records (and newly rendered Markdown, for the cache) on the way back.
+_JOB: tuple[list[tuple[Entry, str]], Path, Callable[[], Renders]] | None = None
+_WORKER: Renders | None = None
+
+
+def _init_worker() -> None:
+    # The parent handles Ctrl-C and termination (it removes the staging folder); workers just stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _work(chunk: tuple[int, list[int]]) -> tuple[int, dict[str, Record], dict[str, str], list[Problem] | None]:
+    global _WORKER
+    assert _JOB is not None
+    pages, staging, renders = _JOB
+    if _WORKER is None:
+        _WORKER = renders()
+    number, indexes = chunk
+    try:
+        records = {pages[i][0].path: _write_one(staging, pages[i][0], pages[i][1], _WORKER) for i in indexes}
+    except ContentError as exc:  # ContentError does not survive pickling; send its problems
+        return number, {}, {}, list(exc.problems)
+    except KeyboardInterrupt:  # a worker that dies of it would leave the pool waiting forever
+        return number, {}, {}, None
+    return number, records, _WORKER.new_markdown(), []
+
+
+def _render_parallel(
+    pages: list[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int
+) -> tuple[dict[str, Record], dict[str, str]]:
+    global _JOB
+    size = max(8, min(64, len(pages) // (jobs * 8) or 1))
+    starts = range(0, len(pages), size)
+    chunks = [(n, list(range(start, min(start + size, len(pages))))) for n, start in enumerate(starts)]
+    records: dict[str, Record] = {}
+    markdown: dict[str, str] = {}
+    failed: dict[int, list[Problem]] = {}
+    _JOB = (pages, staging, renders)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker) as pool:
+            for number, part, md, found in pool.imap_unordered(_work, chunks):
+                if found is None:
+                    raise KeyboardInterrupt
+                records.update(part)
+                markdown.update(md)
+                if found:
+                    failed[number] = found
+    finally:
+        _JOB = None
+    if failed:  # report what a serial build would: the first failing page in plan order
+        raise ContentError(failed[min(failed)])
+    return records, markdown
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link (or copy) every file of ``source`` into ``target``: a folder taken over whole."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, dest)
+            except OSError:
+                shutil.copy2(path, dest)
 
 
 class StagingDir:
@@ -78,3 +274,6 @@ class StagingDir:
         self.committed = True
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["Renders", "StagingDir", "WriteResult", "fingerprint", "link_tree", "safe_target", "write_site"]

@@ -14,7 +14,7 @@ from site_builder.plan import HOME_CRUMB, Meta, Render, plan_site
 from site_builder.render.renderer import Renderer
 from site_builder.search import SearchReport, index_site
 from site_builder.sources.pages import Page
-from site_builder.write import write_entries
+from site_builder.write import write_site
 
 ROSTER_PATH = "rosters/2026-11-test/index.html"
 ROSTER_ONLY = "青石板街道"  # appears on the roster page only
@@ -70,5 +70,5 @@ def build_roster_like_site(content_root: Path, staging: Path) -> SearchReport:
         )
     )
     staging.mkdir(parents=True)
-    write_entries(entries, staging, Renderer(TEMPLATE_DIR, site.config, site.today).render)
+    write_site(entries, staging, None, {}, "", lambda: Renderer(TEMPLATE_DIR, site.config, site.today))
     return index_site(staging, [e.path for e in entries if isinstance(e, Render) and e.searchable])

@@ -43,7 +43,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29")
     assert result.code == 1
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "output"]
 
 
 def test_interrupted_build_keeps_old_output_and_leaves_no_temporary_folder(
@@ -66,11 +66,12 @@ def test_interrupted_build_keeps_old_output_and_leaves_no_temporary_folder(
         return original(self, entry)
 
     monkeypatch.setattr(renderer.Renderer, "render", interrupt)
+    shutil.rmtree(tmp_path / ".cache")  # a cold cache, so that pages are rendered again
     result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29")
     assert result.code == 130
     assert "输出目录保持原样" in result.err
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "output"]
 
 
 def test_bad_content_shows_no_traceback_as_a_process(tmp_path: Path) -> None:

@@ -396,7 +396,7 @@ def test_template_errors_name_the_template_and_line(tmp_path: Path, snippet: str
     shown = problem_lines(proc.stderr)
     assert len(shown) == 1 and shown[0].startswith(f"templates/policy.html:{number}: {message}（生成 policies/"), proc.stderr
     assert (out / "index.html").read_text(encoding="utf-8") == "旧网站"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["builder", "content", "output"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["builder", "content", "output"]
 
 
 # --- interrupted builds ---------------------------------------------------------------------------
@@ -448,4 +448,4 @@ def test_a_signal_mid_build_keeps_the_old_output_and_no_temporary_folder(tmp_pat
     assert "已中断：输出目录保持原样，临时文件已清除。" in err
     assert "Traceback" not in err
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["content", "output"]

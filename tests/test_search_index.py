@@ -75,14 +75,20 @@ def test_roster_like_page_never_reaches_the_index(content: Callable[..., Path], 
 
 
 def test_a_non_searchable_page_in_the_index_fails_the_build(tmp_path: Path) -> None:
-    for name in ("policies/a", "rosters/b"):
+    # Pagefind reads only the folders that hold searchable pages (rosters/ is never read); a
+    # wrongly marked page beside a searchable one must still fail the build.
+    for name in ("policies/a", "policies/b", "rosters/c"):
         (tmp_path / name).mkdir(parents=True)
         (tmp_path / name / "index.html").write_text(
             '<html lang="zh-CN"><body><main data-pagefind-body><h1>标题</h1><p>最低生活保障</p></main></body></html>',
             encoding="utf-8",
         )
-    with pytest.raises(SearchIndexError, match="/rosters/b/"):
+    with pytest.raises(SearchIndexError, match="/policies/b/"):
         index_site(tmp_path, ["policies/a/index.html"])
+    (tmp_path / "policies" / "b" / "index.html").unlink()
+    (tmp_path / "pagefind").exists() and shutil.rmtree(tmp_path / "pagefind")
+    report = index_site(tmp_path, ["policies/a/index.html"])
+    assert report.pages == 1  # rosters/c, though marked, was never read
 
 
 def test_unmarked_pages_fail_instead_of_indexing_every_page(tmp_path: Path) -> None:
@@ -128,6 +134,7 @@ def test_missing_pagefind_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     assert run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", TODAY).code == 0
     before = tree_bytes(out)
     monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # import fails as if not installed
+    shutil.rmtree(tmp_path / ".cache")  # a cold cache: the index must be made again
     result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", TODAY)
     assert result.code == 1
     assert "找不到 Pagefind 扩展版" in result.err and "Traceback" not in result.err

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
-
 T = TypeVar("T")
 STATIC_DIR = "static"
 
@@ -42,6 +41,7 @@ class Render:
     sitemap: bool = True
     searchable: bool = False
     lastmod: date | None = None
+    key: str | None = None  # when set, stands for ``context`` in the page's fingerprint (write.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +110,14 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
 
     Each kind of content plans its own pages in its own module of this package.
     """
-    from . import home, policies  # the kind modules import the entry types from here
-    from . import standards  # 救助保障标准: index, one page per standard, data/standards.json and .csv
-    from . import feeds, search  # finding and following: the search page; feed, sitemap, robots.txt
-    from . import rosters  # 公示名单: notices in force and data/rosters-summary.json
+    from . import (  # the kind modules import the entry types from here  # finding and following: the search page; feed, sitemap, robots.txt
+        feeds,
+        home,
+        policies,
+        rosters,  # 公示名单: notices in force and data/rosters-summary.json
+        search,
+        standards,  # 救助保障标准: index, one page per standard, data/standards.json and .csv
+    )
 
     entries: list[Entry] = []
     entries += home.plan_home(site)

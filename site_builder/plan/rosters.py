@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..cache import digest
 from ..site import Site
 from ..sources.rosters import Household, Roster
 from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta, paginate
@@ -133,6 +134,8 @@ def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
                 sitemap=False,
                 searchable=False,
                 lastmod=roster.publish_from,
+                # everything above comes from the roster's files, site.yaml and the page number
+                key=digest(*roster.fingerprint_id, str(pagination.number)),
             )
         )
     return entries

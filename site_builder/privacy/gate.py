@@ -234,10 +234,14 @@ def _name_message(name: str) -> str:
     return f"个人信息：户主姓名未遮蔽，应写作 “{mask_name(name)}”"
 
 
-def check_output(root: Path, label: str, allow: frozenset[str]) -> list[Problem]:
-    """Every finding in the files under ``root``, as problems at ``<label>/<path>:line``."""
+def check_output(
+    root: Path, label: str, allow: frozenset[str], only: Iterable[str] | None = None
+) -> list[Problem]:
+    """Every finding in the files under ``root`` (or just the relative paths ``only``: what this
+    build wrote, when the rest was checked by the build that wrote it), as ``<label>/<path>:line``."""
     problems: list[Problem] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if only is None else [root / p for p in sorted(only)]
+    for path in files:
         rel = path.relative_to(root).as_posix()
         shown = f"{label}/{rel}"
         data = path.read_bytes()
@@ -277,8 +281,8 @@ def gate_entries(entries: Iterable[Entry], render: Callable[[Render], bytes], la
         raise ContentError(found)
 
 
-def gate_output(root: Path, label: str, config: SiteConfig) -> None:
+def gate_output(root: Path, label: str, config: SiteConfig, only: Iterable[str] | None = None) -> None:
     """Stop the build (ContentError) if any written file holds personal data."""
-    found = check_output(root, label, allow_list(config))
+    found = check_output(root, label, allow_list(config), only)
     if found:
         raise ContentError(found)

@@ -6,6 +6,7 @@ at any sub-path and from any static host without a rebuild.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -18,6 +19,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a site links the same few targets from thousands of pages
 def relative_url(target: str, current: str) -> str:
     """The link from output file ``current`` (e.g. ``policies/a/index.html``) to ``target``.
 

@@ -5,26 +5,45 @@ from __future__ import annotations
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import jinja2
 
+from ..cache import digest
 from ..config import SiteConfig
 from ..plan import Render
 from ..problems import ContentError, Problem, Problems
+from ..write import Renders
 from .env import make_environment
 from .markdown import MarkdownRenderer
 
 
-class Renderer:
-    """Holds the Jinja environment and one Markdown instance; renders entries one at a time."""
+class Renderer(Renders):
+    """Holds the Jinja environment and one Markdown instance; renders entries one at a time.
 
-    def __init__(self, template_dir: Path, config: SiteConfig, today: date, extra: dict[str, Any] | None = None):
+    ``markdown_cache`` maps a digest of (body, page path) to sanitised HTML from earlier builds;
+    bodies rendered here that were not in it are returned by `new_markdown` for saving.
+    """
+
+    def __init__(
+        self,
+        template_dir: Path,
+        config: SiteConfig,
+        today: date,
+        extra: dict[str, Any] | None = None,
+        markdown_cache: Mapping[str, str] | None = None,
+    ):
         self.template_dir = template_dir
         self.content_root = config.content_dir.resolve().parent  # where problem paths start
         self.env: jinja2.Environment = make_environment(template_dir)
         self.markdown = MarkdownRenderer()
         self.globals = {"site": config, "today": today} | (extra or {})
+        self.markdown_cache: Mapping[str, str] = markdown_cache or {}
+        self._new_markdown: dict[str, str] = {}
+
+    def new_markdown(self) -> dict[str, str]:
+        new, self._new_markdown = self._new_markdown, {}
+        return new
 
     def render(self, entry: Render) -> bytes:
         context = dict(self.globals)
@@ -47,8 +66,14 @@ class Renderer:
     def _body(self, entry: Render) -> str:
         if entry.markdown is None:
             return ""
+        key = digest(entry.path, entry.markdown)
+        cached = self.markdown_cache.get(key)
+        if cached is not None:
+            return cached
         try:
-            return self.markdown.render(entry.markdown, entry.path)
+            html = self.markdown.render(entry.markdown, entry.path)
+            self._new_markdown[key] = html
+            return html
         except RecursionError:  # Python-Markdown recurses once per level of nested lists or quotes
             source, line = _source_of(entry)
             problems = Problems(display_root=self.content_root)

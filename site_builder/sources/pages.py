@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+from ..cache import SourceCache, cached
 from ..config import SiteConfig
 from ..problems import Problems
 from .document import check_slug, discover, load_document
@@ -38,29 +40,33 @@ class Page:
         return f"{self.slug}/"
 
 
-def load_pages(config: SiteConfig, problems: Problems) -> list[Page]:
+def load_pages(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Page]:
     pages = []
     for path in discover(config.content_dir / "pages", "*.md", problems):
-        source = load_document(path, problems)
-        if source is None:
-            continue
-        before = len(problems.errors)
-        f = read_fields(source.meta, (), FIELDS, path, problems, what="页面")
-        slug = f["slug"] or path.stem
-        check_slug(slug, path, f.line("slug") if f["slug"] else 1, problems)
-        if len(problems.errors) > before:
-            continue
-        pages.append(
-            Page(
-                source=path,
-                slug=slug,
-                title=f["title"],
-                summary=f["summary"] or "",
-                date=f["date"],
-                report_year=f["report_year"],
-                draft=bool(f["draft"]),
-                body=source.body,
-                body_line=source.body_line,
-            )
-        )
+        page = cached(cache, "page", [path], problems, partial(load_page, path))
+        if page is not None:
+            pages.append(page)
     return pages
+
+
+def load_page(path: Path, problems: Problems) -> Page | None:
+    source = load_document(path, problems)
+    if source is None:
+        return None
+    before = len(problems.errors)
+    f = read_fields(source.meta, (), FIELDS, path, problems, what="页面")
+    slug = f["slug"] or path.stem
+    check_slug(slug, path, f.line("slug") if f["slug"] else 1, problems)
+    if len(problems.errors) > before:
+        return None
+    return Page(
+        source=path,
+        slug=slug,
+        title=f["title"],
+        summary=f["summary"] or "",
+        date=f["date"],
+        report_year=f["report_year"],
+        draft=bool(f["draft"]),
+        body=source.body,
+        body_line=source.body_line,
+    )

@@ -7,9 +7,11 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Mapping
 
+from ..cache import SourceCache, cached, digest
 from ..config import SiteConfig
 from ..identifiers import uscc_is_valid
 from ..problems import Problems
@@ -94,6 +96,12 @@ class Policy:
     body: str
     body_line: int
     lines: Mapping[str, int]
+    digest: str = ""  # of everything the policy was made from: its file and its attachments' sizes
+
+    @property
+    def fingerprint_id(self) -> tuple[str, str]:
+        """Stands for the whole policy when a page's inputs are fingerprinted (see write.py)."""
+        return ("policy", self.digest)
 
     @property
     def url(self) -> str:
@@ -107,12 +115,13 @@ class Policy:
         return self.lines.get(key, 1)
 
 
-def load_policies(config: SiteConfig, problems: Problems) -> list[Policy]:
-    """Every policy file under ``content/policies/``, checked one by one."""
+def load_policies(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Policy]:
+    """Every policy file under ``content/policies/``, checked one by one (or taken from the cache
+    when neither the file nor what it is checked against has changed)."""
     root = config.content_dir / "policies"
     policies = []
     for path in discover(root, "**/*.md", problems):
-        policy = load_policy(path, config, problems)
+        policy = cached(cache, "policy", [path], problems, partial(load_policy, path, config))
         if policy is not None:
             policies.append(policy)
     return policies
@@ -190,6 +199,7 @@ def load_policy(path: Path, config: SiteConfig, problems: Problems) -> Policy | 
         body=source.body,
         body_line=source.body_line,
         lines=dict(f.lines),
+        digest=digest(path.as_posix(), source.body, repr(source.meta.data), repr(attachments)),
     )
 
 

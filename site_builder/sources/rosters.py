@@ -17,9 +17,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..cache import SourceCache, cached, digest
 from ..config import SiteConfig
 from ..privacy.mask import is_masked, mask_name
 from ..problems import Problems
@@ -111,6 +113,12 @@ class Roster:
     persons: int
     amount: Decimal
     lines: Mapping[str, int]
+    digest: str = ""  # of the files it was read from
+
+    @property
+    def fingerprint_id(self) -> tuple[str, str, str]:
+        """Stands for the whole roster (every household) when a page's inputs are fingerprinted."""
+        return ("roster", self.digest, str(self.publish_until))
 
     @property
     def url(self) -> str:
@@ -145,7 +153,7 @@ def default_title(program: str, district: str, period: str, stage: str) -> str:
     return f"{district}{when}{program}{stage}名单"
 
 
-def load_rosters(config: SiteConfig, problems: Problems) -> list[Roster]:
+def load_rosters(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Roster]:
     """Every roster under ``content/rosters/``, checked one by one; CSVs without a YAML are errors."""
     root = config.content_dir / "rosters"
     yamls = discover(root, "**/*.yaml") + discover(root, "**/*.yml")
@@ -159,7 +167,8 @@ def load_rosters(config: SiteConfig, problems: Problems) -> list[Roster]:
             )
     rosters = []
     for path in sorted(yamls):
-        roster = load_roster(path, config, problems)
+        files = [path, *([path.with_suffix(".csv")] if path.with_suffix(".csv").is_file() else [])]
+        roster = cached(cache, "roster", files, problems, partial(load_roster, path, config))
         if roster is not None:
             rosters.append(roster)
     return rosters
@@ -244,6 +253,7 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
         persons=sum(r.persons for r in grouped),
         amount=sum((r.amount for r in grouped), Decimal(0)),
         lines=dict(f.lines),
+        digest=digest(path.as_posix(), text, records_source.read_bytes() if records_source != path else b""),
     )
 
 

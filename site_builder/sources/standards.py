@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..cache import SourceCache, cached
 from ..config import SiteConfig
 from ..problems import Problems
 from .document import SLUG, discover
@@ -80,13 +82,13 @@ def standard_sort_key(standard: Standard) -> tuple[bool, int, str]:
     return (standard.order is None, standard.order or 0, standard.id)
 
 
-def load_standards(config: SiteConfig, problems: Problems) -> list[Standard]:
+def load_standards(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Standard]:
     """Every standard file under ``content/standards/``, checked one by one, in display order."""
     standards = []
     for path in discover(config.content_dir / "standards", "*.yaml") + discover(
         config.content_dir / "standards", "*.yml"
     ):
-        standard = load_standard(path, config, problems)
+        standard = cached(cache, "standard", [path], problems, partial(load_standard, path, config))
         if standard is not None:
             standards.append(standard)
     return sorted(standards, key=standard_sort_key)

@@ -1,0 +1,151 @@
+"""Incremental builds: after every kind of edit, the output is byte-identical to a clean build,
+and what did not change is taken over from the previous output rather than written again."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import SAMPLE_CONTENT, tree_bytes
+from site_builder.pipeline import TEMPLATE_DIR, Options, build
+
+TODAY = date(2026, 11, 29)
+
+
+def run(content: Path, out: Path, templates: Path, log: list[str] | None = None, jobs: int = 2) -> None:
+    build(Options(content_dir=content, out_dir=out, today=TODAY, jobs=jobs, template_dir=templates),
+          (log if log is not None else []).append)
+
+
+def edit_policy_body(content: Path, templates: Path) -> None:
+    path = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n本办法由市民政局负责解释。\n", encoding="utf-8")
+
+
+def edit_policy_title(content: Path, templates: Path) -> None:
+    path = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", "title: （修订）", 1), encoding="utf-8")
+
+
+def edit_policy_category(content: Path, templates: Path) -> None:
+    path = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("category: 规范性文件", "category: 社会救助", 1), encoding="utf-8")
+
+
+def edit_standard(content: Path, templates: Path) -> None:
+    path = content / "standards" / "dibao-chengshi.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "default: 1120" in text
+    path.write_text(text.replace("default: 1120", "default: 1125", 1), encoding="utf-8")
+
+
+def edit_roster(content: Path, templates: Path) -> None:
+    path = next(p for p in sorted((content / "rosters").glob("2026-11-*.csv")) if "初审" not in p.name)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # one household left assistance
+
+
+def edit_template(content: Path, templates: Path) -> None:
+    path = templates / "policy.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("发布日期：", "发布时间："), encoding="utf-8")
+    path = templates / "404.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("返回首页", "回到首页"), encoding="utf-8")
+
+
+def edit_site_yaml(content: Path, templates: Path) -> None:
+    path = content / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("0599-86612300", "0599-86612399"), encoding="utf-8")
+
+
+def delete_policy(content: Path, templates: Path) -> None:
+    (content / "policies" / "2025" / "binzang-huimin-zhengce.md").unlink()
+
+
+def delete_attachment_policy_and_page(content: Path, templates: Path) -> None:
+    (content / "pages" / "about.md").unlink()
+    (content / "policies" / "2024" / "canjiren-liangxiang-butie-xize.md").unlink()
+
+
+EDITS = [edit_policy_body, edit_policy_title, edit_policy_category, edit_standard, edit_roster, edit_template,
+         edit_site_yaml, delete_policy, delete_attachment_policy_and_page]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_incremental_build_equals_clean_build(tmp_path: Path, edit: Callable[[Path, Path], None]) -> None:
+    content = tmp_path / "site" / "content"
+    templates = tmp_path / "templates"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    shutil.copytree(TEMPLATE_DIR, templates)
+    out = tmp_path / "site" / "output"
+    run(content, out, templates)
+    before = {p: (out / p).stat().st_ino for p in tree_bytes(out)}
+
+    edit(content, templates)
+    log: list[str] = []
+    run(content, out, templates, log)
+    incremental = tree_bytes(out)
+
+    shutil.rmtree(content.parent / ".cache")
+    clean_out = tmp_path / "clean"
+    run(content, clean_out, templates, jobs=1)
+    clean = tree_bytes(clean_out)
+    assert incremental.keys() == clean.keys()
+    assert [p for p in clean if incremental[p] != clean[p]] == []
+
+    kept = [p for p in incremental if p in before and (out / p).stat().st_ino == before[p]]
+    if edit is not edit_template and edit is not edit_site_yaml:
+        assert len(kept) > len(incremental) // 2, "unchanged files should be taken over, not rewritten"
+        assert any("沿用未变化的" in line and "沿用未变化的 0 个" not in line for line in log)
+
+
+def test_no_change_rebuild_writes_nothing_and_reuses_the_index(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    before = {p: (out / p).stat().st_ino for p in tree_bytes(out) if p != "manifest.json"}
+    log: list[str] = []
+    run(content, out, TEMPLATE_DIR, log)
+    assert any("新写入 0 个文件" in line for line in log), log
+    assert any("沿用上次的索引" in line for line in log), log
+    assert all((out / p).stat().st_ino == ino for p, ino in before.items())
+
+
+def test_a_hand_edited_output_file_is_rendered_again(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    page = out / "guide" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"tampered")
+    run(content, out, TEMPLATE_DIR)
+    assert page.read_bytes() == original
+
+
+def test_a_damaged_cache_is_a_cold_cache(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    first = tree_bytes(out)
+    for path in (content.parent / ".cache").iterdir():
+        path.write_bytes(b"not a pickle")
+    run(content, out, TEMPLATE_DIR)
+    assert tree_bytes(out) == first
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    run(content, tmp_path / "one", TEMPLATE_DIR, jobs=1)
+    shutil.rmtree(content.parent / ".cache")
+    run(content, tmp_path / "two", TEMPLATE_DIR, jobs=2)
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
