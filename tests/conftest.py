@@ -136,6 +136,16 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built for https://example.gov.cn/sub (no trailing slash: the builder adds it)."""
+    out = tmp_path_factory.mktemp("subpath") / "output"
+    result = run_cli("build", "--content", str(SAMPLE_CONTENT), "--out", str(out), "--today", TODAY,
+                     "--base-url", "https://example.gov.cn/sub")
+    assert result.code == 0, result.err
+    return out
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes, for byte-identity checks."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-from conftest import SAMPLE_CONTENT, TODAY, policy_md, run_cli, soup
+from conftest import TODAY, policy_md, run_cli, soup
 
 BASE = "https://mzj.shifan.example.gov.cn/"  # base_url of content/site.yaml
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -162,24 +161,6 @@ def test_robots_txt(sample_output: Path) -> None:
 
 
 # --- under a sub-path ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("feeds-sub") / "output"
-    result = run_cli(
-        "build",
-        "--content",
-        str(SAMPLE_CONTENT),
-        "--out",
-        str(out),
-        "--today",
-        TODAY,
-        "--base-url",
-        "https://example.gov.cn/sub",
-    )
-    assert result.code == 0, result.err
-    return out
 
 
 def test_base_url_option_moves_every_absolute_url(subpath_output: Path) -> None:

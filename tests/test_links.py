@@ -5,27 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from conftest import SAMPLE_CONTENT, TODAY, run_cli
 from linkcheck import check_links, site_links
-
-
-@pytest.fixture(scope="module")
-def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("subpath") / "output"
-    result = run_cli(
-        "build",
-        "--content",
-        str(SAMPLE_CONTENT),
-        "--out",
-        str(out),
-        "--today",
-        TODAY,
-        "--base-url",
-        "https://example.gov.cn/sub/",
-    )
-    assert result.code == 0, result.err
-    return out
 
 
 def test_every_internal_link_of_the_sample_site_resolves(sample_output: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SAMPLE_CONTENT, TODAY, run_cli
+from conftest import SAMPLE_CONTENT
 
 from .conftest import ServedSite, WatchedPage
 
@@ -277,22 +277,9 @@ def test_broken_index_falls_back_to_the_catalog(
 def test_subpath_search_links_stay_under_the_sub_path(
     open_page: Callable[..., WatchedPage],
     served_site: Callable[..., ServedSite],
-    tmp_path: Path,
+    subpath_output: Path,
 ) -> None:
-    out = tmp_path / "output"
-    result = run_cli(
-        "build",
-        "--content",
-        str(SAMPLE_CONTENT),
-        "--out",
-        str(out),
-        "--today",
-        TODAY,
-        "--base-url",
-        "https://example.gov.cn/sub/",
-    )
-    assert result.code == 0, result.err
-    watched = open_page(served_site(out, "/sub/"))
+    watched = open_page(served_site(subpath_output, "/sub/"))
     found = search(watched, "殡葬")
     assert found and all(r["href"].startswith("/sub/") for r in found)
     assert found[0]["href"] == "/sub/policies/binzang-huimin-zhengce/"

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import SAMPLE_CONTENT, TODAY, run_cli
 from linkcheck import LINK_ATTRIBUTES
 
 from .conftest import ServedSite
@@ -43,24 +42,6 @@ def links_of(body: bytes) -> list[str]:
     parser = _Links()
     parser.feed(body.decode("utf-8"))
     return parser.links
-
-
-@pytest.fixture(scope="module")
-def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("http-sub") / "output"
-    result = run_cli(
-        "build",
-        "--content",
-        str(SAMPLE_CONTENT),
-        "--out",
-        str(out),
-        "--today",
-        TODAY,
-        "--base-url",
-        "https://example.gov.cn/sub/",
-    )
-    assert result.code == 0, result.err
-    return out
 
 
 @pytest.fixture
