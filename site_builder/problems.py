@@ -6,6 +6,7 @@ path relative to the content folder's parent (so ``content/policies/a.md:3: …`
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal
@@ -25,6 +26,14 @@ class Problem:
         return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the model names thousands of files from a few folders
+def _shown(folder: Path, name: str, root: Path) -> str:
+    try:  # the link itself, not its target: a symlink is shown where it is
+        return (folder.resolve() / name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return (folder / name).as_posix()
+
+
 class ContentError(Exception):
     """Raised to stop a run once problems have been collected; carries all of them."""
 
@@ -41,11 +50,7 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def rel(self, path: Path | str) -> str:
-        p = Path(path)
-        try:  # the link itself, not its target: a symlink is shown where it is
-            return (p.parent.resolve() / p.name).relative_to(self.display_root.resolve()).as_posix()
-        except ValueError:
-            return p.as_posix()
+        return _shown(Path(path).parent, Path(path).name, self.display_root)
 
     def error(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Problem(self.rel(path), max(line, 1), message))
