@@ -17,7 +17,7 @@ from .cache import SourceCache, Store, builder_digest, cache_folder, digest, sta
 from .config import load_config
 from .manifest import write_manifest
 from .plan import Render, plan_site
-from .privacy.gate import check_sources, gate_entries, gate_output
+from .privacy.gate import allow_list, check_sources, gate_entries, gate_output
 from .problems import ContentError, Problems
 from .render.renderer import Renderer
 from .search import BUNDLE_DIR, index_site
@@ -72,7 +72,8 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
         config, policies, pages, options.today, problems, drafts=options.drafts, standards=standards,
         rosters=rosters,
     )
-    check_sources(site, problems)  # the personal-data gate over every source that would be published
+    gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
+    check_sources(site, problems, gate_cache)  # the personal-data gate over every source that would be published
     problems.raise_if_errors(options.strict)
     log(f"已读取：政策文件 {len(site.policies)} 件（共 {len(policies)} 个文件），页面 {len(site.pages)} 个")
     log(f"已读取：救助保障标准 {len(site.standards)} 项")

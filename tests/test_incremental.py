@@ -149,3 +149,20 @@ def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
     shutil.rmtree(content.parent / ".cache")
     run(content, tmp_path / "two", TEMPLATE_DIR, jobs=2)
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_the_gate_still_stops_a_warm_rebuild(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    args = ("build", "--content", str(content), "--out", str(out), "--today", "2026-11-29")
+    assert run_cli(*args).code == 0
+    before = tree_bytes(out)
+    page = content / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n值班手机：13812345678\n", encoding="utf-8")
+    result = run_cli(*args)
+    assert result.code == 1
+    assert "content/pages/about.md:" in result.err and "138****5678" in result.err
+    assert tree_bytes(out) == before

@@ -20,9 +20,11 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cache import SourceCache, cached
 from ..plan import Copy, Entry, Render, Text
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
@@ -200,7 +202,7 @@ def scan_file(path: Path, allow: frozenset[str], name: str | None = None) -> Ite
     yield from scan_bytes(path.read_bytes(), name or path.name, allow)
 
 
-def check_sources(site: Site, problems: Problems) -> None:
+def check_sources(site: Site, problems: Problems, cache: SourceCache | None = None) -> None:
     """Record a problem for every personal number in a source that would be published.
 
     Rosters are checked whole, published today or not: SPEC 4 keeps personal data out of
@@ -217,17 +219,22 @@ def check_sources(site: Site, problems: Problems) -> None:
     for pattern in ("**/*.yaml", "**/*.yml", "**/*.csv"):
         paths += discover(content / "rosters", pattern)
     for path in dict.fromkeys(paths):  # an attachment shared by two policies is read once
-        try:
-            findings = list(scan_file(path, allow))
-        except OSError as exc:
-            problems.error(path, 1, f"个人信息检查无法读取此文件：{exc.strerror or exc}")
-            continue
-        for line, text in findings:
-            problems.error(path, line, text)
+        # a file read by an earlier build with the same pii.allow gives the same findings
+        cached(cache, "gate", [path], problems, partial(_scan_source, path, allow))
     for roster in site.rosters:
         for record in roster.records:
             if not is_masked(record.name):
                 problems.error(roster.records_source, record.line, _name_message(record.name))
+
+
+def _scan_source(path: Path, allow: frozenset[str], problems: Problems) -> None:
+    try:
+        findings = list(scan_file(path, allow))
+    except OSError as exc:
+        problems.error(path, 1, f"个人信息检查无法读取此文件：{exc.strerror or exc}")
+        return
+    for line, text in findings:
+        problems.error(path, line, text)
 
 
 def _name_message(name: str) -> str:
