@@ -16,8 +16,9 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from . import __version__
 from .problems import Problem, Problems

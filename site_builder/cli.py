@@ -11,9 +11,9 @@ import os
 import signal
 import sys
 import threading
-from datetime import date, datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Sequence
 
 import jinja2
 
@@ -50,7 +50,7 @@ def resolve_today(given: date | None) -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH 应为整数秒：{epoch}") from None
     return date.today()

@@ -8,10 +8,10 @@ the new site replaces the old one only when it has been written in full.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
 from .config import load_config

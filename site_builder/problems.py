@@ -7,9 +7,10 @@ path relative to the content folder's parent (so ``content/policies/a.md:3: …`
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 

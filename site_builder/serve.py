@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import mimetypes
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import unquote
 
 import jinja2

@@ -16,9 +16,9 @@ import pickle
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Sequence
 
 from .cache import digest
 from .plan import Copy, Entry, Render, Text
@@ -250,7 +250,7 @@ class StagingDir:
         self.path = Path(tempfile.mkdtemp(prefix=f".build-{self.out.name}-", dir=self.out.parent))
         self.committed = False
 
-    def __enter__(self) -> "StagingDir":
+    def __enter__(self) -> StagingDir:
         return self
 
     def __exit__(self, *exc: object) -> None:

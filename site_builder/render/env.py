@@ -86,7 +86,7 @@ def file_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def money(value: float | int) -> str:
+def money(value: float) -> str:
     """Amounts without a trailing .0; thousands separators for large sums."""
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}".rstrip("0").rstrip(".")

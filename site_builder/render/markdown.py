@@ -105,7 +105,7 @@ class _AccessibleTables(Treeprocessor):
 
 
 class _AccessibleTablesExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 5)
         self.links = _SiteLinks(md)
         md.treeprocessors.register(self.links, "site_links", 4)

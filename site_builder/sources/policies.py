@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Mapping
 
 from ..cache import SourceCache, cached, digest
 from ..config import SiteConfig

@@ -7,9 +7,10 @@ duplicate keys are caught and each value's line is kept. Dates stay strings (YAM
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
