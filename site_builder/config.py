@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 from .identifiers import uscc_is_valid
 from .problems import Problems
 from .sources.fields import Field, read_fields
-from .sources.textfile import read_text
-from .sources.yamldoc import load_yaml
+from .sources.yamldoc import load_yaml_file
 
 _SITE_ID = re.compile(r"^[0-9A-Za-z]{6,20}$")
 
@@ -104,10 +103,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     if not path.is_file():
         problems.error(path, 1, "缺少站点配置文件 site.yaml")
         return None
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    doc = load_yaml(text, path, problems)
+    doc = load_yaml_file(path, problems)
     if doc is None:
         return None
     top = read_fields(doc, (), TOP, path, problems, what="site.yaml")

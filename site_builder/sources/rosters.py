@@ -28,7 +28,7 @@ from ..problems import Problems
 from .document import discover
 from .fields import Field, read_fields
 from .textfile import read_text
-from .yamldoc import load_yaml
+from .yamldoc import load_yaml_file
 
 STAGES = ("初审公示", "长期公示")
 PRELIMINARY, STANDING = STAGES
@@ -175,10 +175,7 @@ def load_rosters(config: SiteConfig, problems: Problems, cache: SourceCache | No
 
 
 def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    doc = load_yaml(text, path, problems)
+    doc = load_yaml_file(path, problems)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
@@ -253,7 +250,7 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
         persons=sum(r.persons for r in grouped),
         amount=sum((r.amount for r in grouped), Decimal(0)),
         lines=dict(f.lines),
-        digest=digest(path.as_posix(), text, records_source.read_bytes() if records_source != path else b""),
+        digest=digest(path.as_posix(), path.read_bytes(), records_source.read_bytes() if records_source != path else b""),
     )
 
 

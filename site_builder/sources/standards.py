@@ -22,8 +22,7 @@ from ..config import SiteConfig
 from ..problems import Problems
 from .document import SLUG, discover
 from .fields import Field, read_fields
-from .textfile import read_text
-from .yamldoc import load_yaml
+from .yamldoc import load_yaml_file
 
 FIELDS = (
     Field("id", None, "str"),
@@ -95,10 +94,7 @@ def load_standards(config: SiteConfig, problems: Problems, cache: SourceCache | 
 
 
 def load_standard(path: Path, config: SiteConfig, problems: Problems) -> Standard | None:
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    doc = load_yaml(text, path, problems)
+    doc = load_yaml_file(path, problems)
     if doc is None:
         return None
     before = len(problems.errors)

@@ -20,6 +20,7 @@ except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
 from ..problems import Problems
+from .textfile import read_text
 
 Key = tuple[str | int, ...]
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -133,6 +134,14 @@ class _Builder:
     def fail(self, node: yaml.Node, message: str) -> None:
         self.problems.error(self.path, self.line_of(node), message)
         self.ok = False
+
+
+def load_yaml_file(path: Path, problems: Problems) -> YamlDoc | None:
+    """Read and parse a YAML file (site.yaml, a standard, a roster); None with problems recorded."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return load_yaml(text, path, problems)
 
 
 def load_yaml(
