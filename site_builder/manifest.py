@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +19,19 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 
 
-def file_record(root: Path, path: Path) -> dict[str, Any]:
+FileHash = tuple[int, int, str]  # (size, mtime_ns, sha256) of one file, as it was hashed
+
+
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
-    return {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size, "sha256": digest.hexdigest()}
+    return digest.hexdigest()
+
+
+def file_record(root: Path, path: Path) -> dict[str, Any]:
+    return {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size, "sha256": sha256_file(path)}
 
 
 def build_manifest(root: Path) -> dict[str, Any]:
@@ -32,13 +41,47 @@ def build_manifest(root: Path) -> dict[str, Any]:
         for path in root.rglob("*")
         if path.is_file() and path.relative_to(root).as_posix() != MANIFEST_NAME
     ]
-    records.sort(key=lambda record: record["path"])
-    return {"version": MANIFEST_VERSION, "files": records}
+    return _manifest(records)
 
 
 def write_manifest(root: Path) -> int:
     """Write ``root/manifest.json``; returns the number of files it lists."""
     manifest = build_manifest(root)
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    (root / MANIFEST_NAME).write_bytes(text.encode("utf-8"))
+    (root / MANIFEST_NAME).write_bytes(_encode(manifest))
     return len(manifest["files"])
+
+
+def manifest_bytes(files: Mapping[str, tuple[int, str]]) -> bytes:
+    """The manifest of a site whose files are known without reading them: path → (size, sha256).
+
+    An incremental build knows the hash of each file it wrote, and of each file it took over
+    from the build before, so it need not read the whole site again."""
+    records = [{"path": path, "size": size, "sha256": sha} for path, (size, sha) in files.items() if path != MANIFEST_NAME]
+    return _encode(_manifest(records))
+
+
+def hash_folder(root: Path, folder: str, known: Mapping[str, FileHash]) -> dict[str, FileHash]:
+    """(size, mtime_ns, sha256) of every file under ``root/folder``, by path relative to ``root``;
+    a file whose size and modification time are those in ``known`` is not read again."""
+    hashes: dict[str, FileHash] = {}
+    base = root / folder
+    for path in base.rglob("*"):
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        rel = path.relative_to(root).as_posix()
+        old = known.get(rel)
+        if old is not None and old[:2] == (st.st_size, st.st_mtime_ns):
+            hashes[rel] = old
+        else:
+            hashes[rel] = (st.st_size, st.st_mtime_ns, sha256_file(path))
+    return hashes
+
+
+def _manifest(records: list[dict[str, Any]]) -> dict[str, Any]:
+    records.sort(key=lambda record: record["path"])
+    return {"version": MANIFEST_VERSION, "files": records}
+
+
+def _encode(manifest: dict[str, Any]) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
 from .config import load_config
-from .manifest import write_manifest
+from .manifest import MANIFEST_NAME, hash_folder, manifest_bytes
 from .plan import Render, plan_site
 from .privacy.gate import allow_list, check_sources, gate_entries, gate_output
 from .problems import ContentError, Problems
@@ -83,12 +83,16 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     return site, problems
 
 
-def build(options: Options, log: Log) -> Report:
+def build(options: Options, log: Log, on_pages: Callable[[], None] | None = None) -> Report:
     """Build into ``options.out_dir``; the old output stays in place on any failure.
 
     Work from the previous build is reused where its inputs are unchanged (``.cache/``): parsed
     sources, rendered Markdown, unchanged output files and the search index. The output is
     byte-identical to a build from scratch.
+
+    When only some files changed, they are published first and ``on_pages`` is called (the
+    preview reloads the browser then); the search index follows. A failure at any point still
+    puts the previous output back.
     """
     started = time.perf_counter()
     folder = cache_folder(options.content_dir)
@@ -106,30 +110,51 @@ def build(options: Options, log: Log) -> Report:
         site.today.isoformat(),
     )
     previous = out if (out / "index.html").is_file() else None
+    memory = outputs.get("records") or {}
+    # An update replaces only what changed; --strict (and a first build) writes and checks a whole site.
+    update = previous is not None and bool(memory) and not options.strict
 
     def renders() -> Renderer:
         return Renderer(options.template_dir, site.config, site.today, markdown_cache=markdown.data)
 
-    with StagingDir(options.out_dir) as staging:
-        result = write_site(entries, staging.path, previous, outputs.get("records") or {}, inputs, renders, options.jobs)
+    with StagingDir(options.out_dir, update) as staging:
+        result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, link=not update)
         log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
+        # The personal-data gate over what this build wrote, before any of it is published (files
+        # taken over were checked by the build that wrote them; --strict checks everything at the end).
+        if not options.strict:
+            gate_output(staging.path, options.out_dir.name, site.config, result.written)
+        keep = {*result.records, MANIFEST_NAME}
+        if staging.update:  # the new pages go live now; the old search index stays until the new one is checked
+            staging.publish(keep, later=(BUNDLE_DIR,))
+            if on_pages is not None:
+                on_pages()
         searchable = sorted(e.path for e in entries if isinstance(e, Render) and e.searchable)
         search_key = digest(inputs, *(f"{path}:{result.records[path][0]}" for path in searchable))
-        checked = list(result.written)
-        if previous is not None and outputs.get("search") == search_key and (previous / BUNDLE_DIR).is_dir():
-            link_tree(previous / BUNDLE_DIR, staging.path / BUNDLE_DIR)
+        bundle_kept = previous is not None and outputs.get("search") == search_key and (previous / BUNDLE_DIR).is_dir()
+        if bundle_kept:
+            assert previous is not None
+            if not staging.update:
+                link_tree(previous / BUNDLE_DIR, staging.path / BUNDLE_DIR)
             log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
         else:
-            log(index_site(staging.path, searchable).summary())  # on its own line, with its time
+            site_dir = out if staging.update else staging.path
+            log(index_site(site_dir, searchable, bundle=staging.path / BUNDLE_DIR).summary())  # with its time
             bundle = staging.path / BUNDLE_DIR
-            checked += [p.relative_to(staging.path).as_posix() for p in bundle.rglob("*") if p.is_file()]
-        # The personal-data gate over what this build wrote (files taken over were checked by the
-        # build that wrote them; --strict checks everything again), search index included.
-        gate_output(staging.path, options.out_dir.name, site.config, None if options.strict else checked)
-        write_manifest(staging.path)  # last: it lists every file written above
-        staging.commit()
+            written = [p.relative_to(staging.path).as_posix() for p in bundle.rglob("*") if p.is_file()]
+            if not options.strict:
+                gate_output(staging.path, options.out_dir.name, site.config, written)
+        if options.strict:
+            gate_output(staging.path, options.out_dir.name, site.config)  # every file, search index included
+        # Last, the manifest: every file above, hashed when it was written (or by an earlier build).
+        bundle_root = out if bundle_kept and staging.update else staging.path
+        bundle_hashes = hash_folder(bundle_root, BUNDLE_DIR, outputs.get("bundle") or {})
+        listed = {path: (record[1], record[3]) for path, record in result.records.items()}
+        listed.update((path, (size, sha)) for path, (size, _, sha) in bundle_hashes.items())
+        (staging.path / MANIFEST_NAME).write_bytes(manifest_bytes(listed))
+        staging.commit(keep | bundle_hashes.keys(), replace_dirs=() if bundle_kept else (BUNDLE_DIR,))
 
-    outputs.replace({"records": result.records, "search": search_key})
+    outputs.replace({"records": result.records, "search": search_key, "bundle": bundle_hashes})
     used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
     markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
     for store in (sources, outputs, markdown):

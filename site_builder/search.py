@@ -107,9 +107,17 @@ def discovery_glob(searchable: Iterable[str]) -> str:
     return parts[0] if len(parts) == 1 else "{" + ",".join(parts) + "}"
 
 
-def index_site(site_dir: Path, searchable: Iterable[str], binary: Path | None = None) -> SearchReport:
-    """Index ``site_dir`` into ``site_dir/pagefind/``; ``searchable`` lists the output paths that
-    may appear in the index (and should). Raises SearchIndexError with a readable reason."""
+def index_site(
+    site_dir: Path, searchable: Iterable[str], binary: Path | None = None, bundle: Path | None = None
+) -> SearchReport:
+    """Index ``site_dir`` into ``bundle`` (by default ``site_dir/pagefind/``); ``searchable`` lists
+    the output paths that may appear in the index (and should). Raises SearchIndexError with a
+    readable reason.
+
+    An incremental build indexes the published site, which already holds its new pages, into a
+    bundle in its staging folder, so that the old index stays in place until the new one is checked.
+    """
+    bundle = (bundle or site_dir / BUNDLE_DIR).resolve()
     searchable = list(searchable)
     expected = {page_url(path) for path in searchable}
     if not expected:  # Pagefind would index every <body>, rosters included: build no index at all
@@ -119,8 +127,8 @@ def index_site(site_dir: Path, searchable: Iterable[str], binary: Path | None = 
         str(binary),
         "--site",
         str(site_dir.resolve()),
-        "--output-subdir",
-        BUNDLE_DIR,
+        "--output-path",
+        str(bundle),
         "--force-language",
         LANGUAGE,
         "--include-characters",
@@ -146,10 +154,10 @@ def index_site(site_dir: Path, searchable: Iterable[str], binary: Path | None = 
         raise SearchIndexError("没有页面标记 data-pagefind-body，Pagefind 会索引所有页面（包括公示名单），已中止")
 
     for name in UNUSED_FILES:
-        (site_dir / BUNDLE_DIR / name).unlink(missing_ok=True)
+        (bundle / name).unlink(missing_ok=True)
     try:
-        stabilize_filters(site_dir / BUNDLE_DIR)  # Pagefind 1.5.2 orders filters at random
-        indexed = {unquote(page.url) for page in read_index(site_dir)}
+        stabilize_filters(bundle)  # Pagefind 1.5.2 orders filters at random
+        indexed = {unquote(page.url) for page in read_bundle(bundle)}
     except (PagefindFormatError, OSError, ValueError) as exc:
         raise SearchIndexError(f"无法读取 Pagefind 生成的索引：{exc}") from None
     unexpected = sorted(indexed - expected)
@@ -168,7 +176,12 @@ def read_index(site_dir: Path) -> Iterator[IndexedPage]:
     For checks over what search can reveal: the index holds each page's full text, which the
     browser fetches with the results (the personal-data gate can read it from here too).
     """
-    for fragment in sorted((site_dir / BUNDLE_DIR / "fragment").glob("*.pf_fragment")):
+    return read_bundle(site_dir / BUNDLE_DIR)
+
+
+def read_bundle(bundle: Path) -> Iterator[IndexedPage]:
+    """Every page in the Pagefind bundle folder ``bundle``."""
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = read_fragment(fragment)
         yield IndexedPage(
             url=data["url"],

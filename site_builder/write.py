@@ -1,14 +1,23 @@
 """The only stage that touches the output folder.
 
 Everything is written to a temporary folder beside the output, checked there by the caller,
-then swapped in: a failed or interrupted build leaves the previous output exactly as it was,
+then put in place: a failed or interrupted build leaves the previous output exactly as it was,
 and no temporary folder behind. A file whose inputs have not changed since the last build is
-taken over from the previous output (hard-linked, so it is not rewritten); the rest is rendered,
-across several processes when there is enough of it.
+taken over from the previous output; the rest is rendered, across several processes when there
+is enough of it.
+
+Two ways to put the new site in place (`StagingDir`):
+- a whole site: the staged folder holds every file (unchanged ones hard-linked from the previous
+  output) and replaces the output folder in two renames. For a first build, and for ``--strict``.
+- an update: the staged folder holds only what changed. Committing moves each replaced or
+  removed file of the output aside, then the new files in; any failure on the way moves
+  everything back. An edit to one page then costs a few renames, not a link and a delete of
+  every file of the site.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import multiprocessing
 import os
@@ -19,13 +28,14 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Self
 
 from .cache import digest
 from .plan import Copy, Entry, Render, Text
 from .problems import ContentError, Problem
 
 PARALLEL_MIN = 64  # fewer pages than this render faster in one process than a pool starts
-Record = tuple[str, int, int]  # (fingerprint, size, mtime_ns) of one written output file
+Record = tuple[str, int, int, str]  # (fingerprint, size, mtime_ns, sha256) of one written output file
 
 
 class UnsafeOutputPath(Exception):
@@ -103,18 +113,20 @@ def write_site(
     inputs: str,
     renders: Callable[[], Renders],
     jobs: int = 1,
+    link: bool = True,
 ) -> WriteResult:
     """Write every planned entry into ``staging``.
 
     ``memory`` holds the records of the previous build into ``previous``; an entry with the
-    same fingerprint whose old file is untouched is hard-linked instead of rendered.
+    same fingerprint whose old file is untouched is not rendered again: with ``link`` it is
+    hard-linked into ``staging`` (a whole site), without it is left where it is (an update).
     """
     result = WriteResult()
     todo: list[tuple[Entry, str]] = []
     for entry in entries:
         fp = fingerprint(entry, inputs)
         old = memory.get(entry.path)
-        if previous is not None and old is not None and old[0] == fp and _take_over(previous, staging, entry.path, old):
+        if previous is not None and old is not None and old[0] == fp and _take_over(previous, staging, entry.path, old, link):
             result.records[entry.path] = old
             result.reused.append(entry.path)
         else:
@@ -135,12 +147,14 @@ def write_site(
     return result
 
 
-def _take_over(previous: Path, staging: Path, rel: str, old: Record) -> bool:
+def _take_over(previous: Path, staging: Path, rel: str, old: Record, link: bool) -> bool:
     source, target = safe_target(previous, rel), safe_target(staging, rel)
     try:
         st = source.stat()
         if (st.st_size, st.st_mtime_ns) != (old[1], old[2]):
             return False  # changed by hand since: render it again
+        if not link:
+            return True
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
@@ -155,14 +169,15 @@ def _write_one(staging: Path, entry: Entry, fp: str, renderer: Renders | None) -
     target = safe_target(staging, entry.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(entry, Copy):
-        shutil.copyfile(entry.source, target)
+        data = entry.source.read_bytes()
     elif isinstance(entry, Text):
-        target.write_bytes(entry.text.encode("utf-8"))
+        data = entry.text.encode("utf-8")
     else:
         assert renderer is not None
-        target.write_bytes(renderer.render(entry))
+        data = renderer.render(entry)
+    target.write_bytes(data)
     st = target.stat()
-    return fp, st.st_size, st.st_mtime_ns
+    return fp, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()  # the manifest's hash
 
 
 def _render_serial(
@@ -242,38 +257,119 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 class StagingDir:
-    """A temporary folder next to ``out``; `commit` swaps it in, leaving the context removes it."""
+    """A temporary folder next to ``out`` that becomes the new site on `commit`; leaving the
+    context without a commit puts the output back as it was, and removes the folder.
 
-    def __init__(self, out: Path):
+    ``update=False``: ``path`` receives the whole site, which replaces ``out`` on `commit`.
+    ``update=True``: ``path`` receives only the files that changed. `publish` moves them into
+    ``out`` early (the search index is then built from the published site); `commit` adds the
+    rest. Either step can still be undone until `commit` returns.
+    """
+
+    def __init__(self, out: Path, update: bool = False):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".build-{self.out.name}-", dir=self.out.parent))
+        self.root = Path(tempfile.mkdtemp(prefix=f".build-{self.out.name}-", dir=self.out.parent))
+        self.path = self.root / "site"
+        self.path.mkdir()
+        self.update = update and self.out.is_dir()
+        self._changes = _Changes(self.out, self.root / "old")
         self.committed = False
 
-    def __enter__(self) -> StagingDir:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if not self.committed:
-            shutil.rmtree(self.path, ignore_errors=True)
-
-    def commit(self) -> None:
-        """Replace ``out`` with the staged folder: two renames on the same file system."""
-        os.chmod(self.path, 0o755)
-        old = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".old-{self.out.name}-", dir=self.out.parent))
-            old.rmdir()
-            os.rename(self.out, old)
         try:
-            os.rename(self.path, self.out)
-        except BaseException:
-            if old is not None:
-                os.rename(old, self.out)
-            raise
+            if not self.committed:
+                self._changes.undo()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def publish(self, keep: set[str], later: Iterable[str] = ()) -> None:
+        """For an update: make every staged file (but those under ``later``) part of the output,
+        and remove each file of the output that is neither staged nor in ``keep``."""
+        assert self.update
+        os.chmod(self.path, 0o755)
+        staged = _files(self.path, skip=later)
+        for rel in sorted(r for r in _files(self.out, skip=later) if r not in keep):
+            self._changes.move(self.out / rel, self.root / "old" / rel, prune=True)
+        for rel in sorted(staged):
+            self._changes.move(self.path / rel, self.out / rel)
+
+    def commit(self, keep: set[str], replace_dirs: Iterable[str] = ()) -> None:
+        """Make the staged files the output. For an update, each folder of ``replace_dirs``
+        (the search index, which is never patched file by file) is replaced whole."""
+        os.chmod(self.path, 0o755)
+        if self.update:
+            for rel in replace_dirs:
+                if (self.out / rel).exists():
+                    self._changes.move(self.out / rel, self.root / "old" / rel)
+                if (self.path / rel).is_dir():
+                    self._changes.move(self.path / rel, self.out / rel)
+            self.publish(keep, replace_dirs)
+        else:
+            if self.out.exists():
+                self._changes.move(self.out, self.root / "old")
+            self._changes.move(self.path, self.out)
         self.committed = True
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+
+
+class _Changes:
+    """Renames in and around the output folder, logged so that they can be undone in reverse
+    order: a failure (or Ctrl-C) at any point leaves the output as it was."""
+
+    def __init__(self, out: Path, backup: Path):
+        self.out, self.backup = out, backup
+        self.done: list[tuple[Path, Path]] = []  # (from, to), in order
+        self.made: list[Path] = []  # folders created inside the output
+        self.pruned: list[Path] = []  # folders removed from the output because they became empty
+
+    def move(self, source: Path, target: Path, prune: bool = False) -> None:
+        inside = target == self.out or target.is_relative_to(self.out)
+        if inside and (target.exists() or target.is_symlink()):  # replaced: keep the old one aside
+            self.move(target, self.backup / target.relative_to(self.out))
+        if not target.parent.exists():
+            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+            target.parent.mkdir(parents=True)
+            self.made += [p for p in reversed(missing) if p.is_relative_to(self.out)]
+        os.rename(source, target)
+        self.done.append((source, target))
+        if prune:  # a page removed for good: its folder goes too, when nothing else is left in it
+            folder = source.parent
+            while folder != self.out and folder.is_relative_to(self.out):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+                self.pruned.append(folder)
+                folder = folder.parent
+
+    def undo(self) -> None:
+        for folder in reversed(self.pruned):
+            folder.mkdir(exist_ok=True)
+        for source, target in reversed(self.done):
+            source.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(target, source)
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        self.done, self.made, self.pruned = [], [], []
+
+
+def _files(root: Path, skip: Iterable[str] = ()) -> list[str]:
+    """Relative paths of every file under ``root``, except under the top folders in ``skip``."""
+    found: list[str] = []
+    skipped = set(skip)
+    for folder, dirs, files in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        if not prefix:
+            dirs[:] = [d for d in dirs if d not in skipped]
+        found += [prefix + name for name in files]
+    return found
 
 
 __all__ = ["Renders", "StagingDir", "WriteResult", "fingerprint", "link_tree", "safe_target", "write_site"]

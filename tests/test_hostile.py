@@ -324,14 +324,12 @@ def test_an_output_path_that_is_a_file_is_a_usage_error(content: Callable[..., P
 
 def test_an_unwritable_output_is_reported_without_a_traceback(content: Callable[..., Path],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from site_builder import write
-
     root = content({P: policy_md()})
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", "output/policies/a/index.html")
 
-    monkeypatch.setattr(write.shutil, "copyfile", full)
+    monkeypatch.setattr(Path, "write_bytes", full)  # the first file the build writes fails
     result = build(root)
     assert result.code == 1
     assert "失败：无法读写文件：output/policies/a/index.html（No space left on device）。输出目录保持原样。" in result.err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
@@ -166,3 +166,74 @@ def test_the_gate_still_stops_a_warm_rebuild(tmp_path: Path) -> None:
     assert result.code == 1
     assert "content/pages/about.md:" in result.err and "138****5678" in result.err
     assert tree_bytes(out) == before
+
+
+def folders(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
+
+
+def test_an_update_leaves_no_empty_folder_and_no_temporary_folder(tmp_path: Path) -> None:
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    delete_attachment_policy_and_page(content, TEMPLATE_DIR)
+    log: list[str] = []
+    run(content, out, TEMPLATE_DIR, log)
+    assert any("沿用未变化的" in line and "沿用未变化的 0 个" not in line for line in log), "not an update"
+    assert not (out / "about").exists() and not (out / "policies" / "canjiren-liangxiang-butie-xize").exists()
+    clean = tmp_path / "clean"
+    shutil.rmtree(content.parent / ".cache")
+    run(content, clean, TEMPLATE_DIR)
+    assert folders(out) == folders(clean)
+    assert sorted(p.name for p in out.parent.iterdir()) == [".cache", "content", "output"]
+
+
+@pytest.mark.parametrize("when", ["search index", "gate on the search index", "interrupt", "manifest"])
+def test_a_failed_update_puts_the_previous_output_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """An update publishes its pages before the search index is built; a failure after that
+    must still leave the output exactly as it was (files and folders), with nothing left over."""
+    from site_builder import pipeline
+    from site_builder.problems import ContentError, Problem
+    from site_builder.search import SearchIndexError
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    before, dirs = tree_bytes(out), folders(out)
+    edit_policy_body(content, TEMPLATE_DIR)  # a searchable page changes: the index is rebuilt
+    delete_policy(content, TEMPLATE_DIR)  # a page and its folder go
+
+    published: list[bool] = []
+    real_index, real_gate, real_manifest = pipeline.index_site, pipeline.gate_output, pipeline.manifest_bytes
+
+    def failing_index(site_dir: Path, *args: object, **kwargs: object) -> object:
+        published.append((site_dir / "policies" / "binzang-huimin-zhengce").exists())
+        if when == "search index":
+            raise SearchIndexError("Pagefind 失败")
+        if when == "interrupt":
+            raise KeyboardInterrupt
+        return real_index(site_dir, *args, **kwargs)  # type: ignore[arg-type]
+
+    def failing_gate(root: Path, label: str, config: object, only: list[str] | None = None) -> None:
+        if when == "gate on the search index" and only and any(p.startswith("pagefind/") for p in only):
+            raise ContentError([Problem("output/pagefind/fragment/x.pf_fragment", 1, "个人信息")])
+        real_gate(root, label, config, only)  # type: ignore[arg-type]
+
+    def failing_manifest(files: object) -> bytes:
+        if when == "manifest":
+            raise OSError(28, "No space left on device")
+        return real_manifest(files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "index_site", failing_index)
+    monkeypatch.setattr(pipeline, "gate_output", failing_gate)
+    monkeypatch.setattr(pipeline, "manifest_bytes", failing_manifest)
+    with pytest.raises((SearchIndexError, ContentError, KeyboardInterrupt, OSError)):
+        run(content, out, TEMPLATE_DIR)
+    assert published == [False], "the update should publish its pages before indexing them"
+    assert tree_bytes(out) == before
+    assert folders(out) == dirs
+    assert sorted(p.name for p in out.parent.iterdir()) == [".cache", "content", "output"]
