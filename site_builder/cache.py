@@ -47,13 +47,24 @@ def tree_digest(root: Path, pattern: str = "**/*") -> str:
 
 
 def stat_digest(root: Path) -> str:
-    """Cheap digest of a folder's listing (names, sizes, modification times), for attachments."""
+    """Cheap digest of a folder's listing: every file's path, size, inode and times (the change
+    time cannot be set back by hand, so any write or replacement shows). ``.cache`` is skipped.
+
+    A folder reached through a symbolic link is not walked (it could loop), so a listing with
+    one never equals another: whatever depends on it is always done again."""
     parts: list[str] = []
-    if root.is_dir():
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                st = path.stat()
-                parts.append(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    for folder, dirs, files in os.walk(root):
+        if any(os.path.islink(os.path.join(folder, d)) for d in dirs):
+            parts.append(os.urandom(16).hex())
+        dirs[:] = sorted(d for d in dirs if d != CACHE_DIR)
+        rel = os.path.relpath(folder, root)
+        for name in sorted(files):
+            try:
+                st = os.stat(os.path.join(folder, name))
+            except OSError:  # a dangling link: the build reports it, every time
+                parts.append(os.urandom(16).hex())
+                continue
+            parts.append(f"{rel}/{name}:{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}")
     return digest(*parts)
 
 

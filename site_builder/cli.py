@@ -11,16 +11,18 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import jinja2
-
-from .pipeline import TEMPLATE_DIR, Options, build, check
+from .last_build import LastBuild
+from .options import TEMPLATE_DIR, Options
 from .problems import ContentError
-from .render.renderer import template_problem
 from .search import SearchIndexError
+
+# The pipeline (Jinja, Markdown, the sanitizer, the detectors) is imported only when there is
+# work to do: a rebuild with nothing changed ends before (site_builder.last_build).
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -184,6 +186,13 @@ def check_out_dir(out: Path, content: Path) -> None:
         )
 
 
+def _template_error() -> type[Exception]:
+    """jinja2.TemplateError, imported only when an exception is being matched against it."""
+    import jinja2
+
+    return jinja2.TemplateError
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM (a CI job cancelled, a container stopped) ends a build like Ctrl-C: cleanly."""
     raise KeyboardInterrupt
@@ -207,11 +216,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "build":
-            report = build(options_from(args), log)
+            options = options_from(args)
+            last = LastBuild(options)
+            report = last.unchanged(log, time.perf_counter())
+            if report is None:
+                from .pipeline import build
+
+                report = build(options, log, last=last)
             for warning in report.problems.warnings:
                 log(str(warning))
             log(f"完成：{report.files} 个文件写入 {args.out}（{report.seconds:.2f} 秒）")
         elif args.command == "check":
+            from .pipeline import check
+
             problems = check(options_from(args), log)
             for warning in problems.warnings:
                 log(str(warning))
@@ -239,7 +256,9 @@ def _run(args: argparse.Namespace) -> int:
     except SearchIndexError as exc:
         print(f"失败：{str(exc).rstrip('。')}。输出目录保持原样。", file=sys.stderr)
         return EXIT_CONTENT
-    except jinja2.TemplateError as exc:  # rendering outside the pipeline's own handler
+    except _template_error() as exc:  # rendering outside the pipeline's own handler
+        from .render.renderer import template_problem
+
         print(template_problem(exc, TEMPLATE_DIR), file=sys.stderr)
         print("失败：模板有误，未写入任何文件。", file=sys.stderr)
         return EXIT_CONTENT

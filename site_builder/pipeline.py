@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
 from .config import load_config
+from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, hash_folder, manifest_bytes
+from .options import TEMPLATE_DIR, Log, Options, Report
 from .plan import Render, plan_site
 from .privacy.gate import allow_list, check_sources, gate_entries, gate_output
 from .problems import ContentError, Problems
@@ -27,29 +26,6 @@ from .sources.policies import load_policies
 from .sources.rosters import load_rosters
 from .sources.standards import load_standards
 from .write import StagingDir, link_tree, write_site
-
-Log = Callable[[str], None]
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    content_dir: Path
-    out_dir: Path
-    today: date
-    drafts: bool = False
-    strict: bool = False
-    jobs: int = 1
-    base_url: str | None = None
-    template_dir: Path = TEMPLATE_DIR
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    site: Site
-    files: int
-    seconds: float
-    problems: Problems
 
 
 def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[Site, Problems]:
@@ -83,26 +59,34 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     return site, problems
 
 
-def build(options: Options, log: Log, on_pages: Callable[[], None] | None = None) -> Report:
+def build(
+    options: Options, log: Log, on_pages: Callable[[], None] | None = None, last: LastBuild | None = None
+) -> Report:
     """Build into ``options.out_dir``; the old output stays in place on any failure.
 
     Work from the previous build is reused where its inputs are unchanged (``.cache/``): parsed
     sources, rendered Markdown, unchanged output files and the search index. The output is
     byte-identical to a build from scratch.
 
-    When only some files changed, they are published first and ``on_pages`` is called (the
+    When nothing changed since the last good build (``last``, made from ``options`` if not
+    given), nothing is done. When only some files changed, they are published first and ``on_pages`` is called (the
     preview reloads the browser then); the search index follows. A failure at any point still
     puts the previous output back.
     """
     started = time.perf_counter()
+    last = last or LastBuild(options)
+    unchanged = last.unchanged(log, started)
+    if unchanged is not None:
+        return unchanged
     folder = cache_folder(options.content_dir)
+    out = options.out_dir.resolve()
+
     sources = Store(folder, "sources")
     site, problems = load_site(options, log, sources)
     entries = plan_site(site, options.template_dir)
     pages = sum(isinstance(e, Render) and e.path.endswith(".html") for e in entries)
     log(f"计划：{len(entries)} 个文件，其中页面 {pages} 个")
 
-    out = options.out_dir.resolve()
     outputs = Store(folder, "outputs-" + digest(out.as_posix())[:16])
     markdown = Store(folder, "markdown")
     inputs = digest(
@@ -159,7 +143,8 @@ def build(options: Options, log: Log, on_pages: Callable[[], None] | None = None
     markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
     for store in (sources, outputs, markdown):
         store.save()
-    return Report(site, len(entries), time.perf_counter() - started, problems)
+    last.remember(len(entries), problems.warnings)
+    return Report(len(entries), time.perf_counter() - started, problems)
 
 
 def _site_yaml(options: Options) -> bytes:
@@ -179,4 +164,4 @@ def check(options: Options, log: Log) -> Problems:
     return problems
 
 
-__all__ = ["ContentError", "Options", "Report", "build", "check", "load_site"]
+__all__ = ["TEMPLATE_DIR", "ContentError", "Options", "Report", "build", "check", "load_site"]

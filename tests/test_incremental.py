@@ -4,6 +4,7 @@ and what did not change is taken over from the previous output rather than writt
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 
 from conftest import SAMPLE_CONTENT, tree_bytes
 from site_builder.pipeline import TEMPLATE_DIR, Options, build
+from site_builder.problems import ContentError
 
 TODAY = date(2026, 11, 29)
 
@@ -110,12 +112,51 @@ def test_no_change_rebuild_writes_nothing_and_reuses_the_index(tmp_path: Path) -
     shutil.copytree(SAMPLE_CONTENT, content)
     out = tmp_path / "site" / "output"
     run(content, out, TEMPLATE_DIR)
-    before = {p: (out / p).stat().st_ino for p in tree_bytes(out) if p != "manifest.json"}
+    before = {p: (out / p).stat().st_ino for p in tree_bytes(out)}
     log: list[str] = []
+    run(content, out, TEMPLATE_DIR, log)  # nothing changed at all: nothing is even read
+    assert any(line.startswith("没有变化") for line in log) and not any("已读取" in line for line in log), log
+    assert all((out / p).stat().st_ino == ino for p, ino in before.items())
+
+    policy = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
+    policy.write_bytes(policy.read_bytes())  # written again, same bytes: the sources are read again
+    log = []
     run(content, out, TEMPLATE_DIR, log)
+    assert not any(line.startswith("没有变化") for line in log), log
     assert any("新写入 0 个文件" in line for line in log), log
     assert any("沿用上次的索引" in line for line in log), log
-    assert all((out / p).stat().st_ino == ino for p, ino in before.items())
+    assert all((out / p).stat().st_ino == ino for p, ino in before.items() if p != "manifest.json")
+
+
+def test_the_no_change_shortcut_sees_every_input(tmp_path: Path) -> None:
+    """Another day, another option, a touched template or a file added to the output: each
+    makes the build run in full (nothing is taken for unchanged that is not)."""
+    content = tmp_path / "site" / "content"
+    templates = tmp_path / "templates"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    shutil.copytree(TEMPLATE_DIR, templates)
+    out = tmp_path / "site" / "output"
+
+    def shortcut(**changes: object) -> bool:
+        log: list[str] = []
+        options = Options(content_dir=content, out_dir=out, today=TODAY, jobs=1, template_dir=templates)
+        build(replace(options, **changes), log.append)
+        return any(line.startswith("没有变化") for line in log)
+
+    assert not shortcut()
+    assert shortcut()
+    assert not shortcut(today=date(2026, 11, 30))
+    assert not shortcut()  # back to the 29th: the output of the 30th is there
+    assert shortcut()
+    assert not shortcut(drafts=True) and not shortcut()
+    assert not shortcut(strict=True)  # --strict always checks everything
+    (templates / "base.html").touch()
+    assert not shortcut()
+    (out / "stray.html").write_text("x", encoding="utf-8")
+    assert not shortcut() and not (out / "stray.html").exists()
+    (content / "policies" / "2024" / "new.md").write_text("x", encoding="utf-8")
+    with pytest.raises(ContentError):
+        shortcut()
 
 
 def test_a_hand_edited_output_file_is_rendered_again(tmp_path: Path) -> None:
