@@ -2,6 +2,10 @@
 
 While the content is broken the last good site stays served; the problems are printed in the
 terminal and shown over every page as an overlay until the next good build.
+
+Rebuilds run on a thread of their own, so that pages are served while one runs. An update
+publishes its pages before it rebuilds the search index (`pipeline.build`'s ``on_pages``): the
+browser reloads then, and the index follows a few seconds later without another reload.
 """
 
 from __future__ import annotations
@@ -27,11 +31,14 @@ _BODY_START = b"<body>"
 class Preview:
     """The last build's outcome, shared between the rebuild callback and the request handler."""
 
-    def __init__(self, options: Options, log: Log):
+    def __init__(self, options: Options, log: Log, reload: Callable[[], None] = lambda: None):
         self.options = options
         self.log = log
+        self.reload = reload  # tells the browsers to reload; callable from any thread
         self.problems: list[str] = []
         self.lock = threading.Lock()
+        self._pending = False  # a change came in since the running rebuild started
+        self._worker: threading.Thread | None = None
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(options.template_dir / PREVIEW_DIR)),
             autoescape=True,
@@ -40,8 +47,18 @@ class Preview:
         self.overlay = env.get_template("overlay.html")
 
     def rebuild(self) -> None:
+        """One build; the browsers reload as soon as its pages are in place (or it failed)."""
+        shown = False
+
+        def pages_published() -> None:
+            nonlocal shown
+            shown = True
+            with self.lock:
+                self.problems = []
+            self.reload()
+
         try:
-            report = build(self.options, self.log)
+            report = build(self.options, self.log, on_pages=pages_published)
         except ContentError as exc:
             problems = [str(p) for p in exc.problems]
             for line in problems:
@@ -49,15 +66,53 @@ class Preview:
             self.log("内容有误：继续显示上一次成功生成的网站，问题已显示在浏览器中")
             with self.lock:
                 self.problems = problems
+            self.reload()
             return
         except SearchIndexError as exc:  # Pagefind missing or failing: say so, keep serving
             self.log(f"搜索索引失败：{exc}")
             with self.lock:
                 self.problems = [f"搜索索引失败：{exc}"]
+            self.reload()
             return
         with self.lock:
             self.problems = []
         self.log(f"已重新生成（{report.seconds:.2f} 秒）")
+        if not shown:
+            self.reload()
+
+    def request_rebuild(self) -> None:
+        """On a change (called on the server's thread): rebuild in the background. Changes that
+        come in during a rebuild are picked up by one more rebuild right after it."""
+        with self.lock:
+            self._pending = True
+            if self._worker is not None:
+                return
+            self._worker = threading.Thread(target=self._rebuild_while_pending, name="rebuild")
+            self._worker.start()
+
+    def wait(self) -> None:
+        """Until no rebuild is running or pending (for tests, and for a clean exit)."""
+        while (worker := self._worker) is not None:
+            worker.join()
+
+    def _rebuild_while_pending(self) -> None:
+        while True:
+            with self.lock:
+                if not self._pending:
+                    self._worker = None
+                    return
+                self._pending = False
+            try:
+                self.rebuild()
+            except (OSError, jinja2.TemplateError) as exc:  # a full disk, a broken template: keep serving
+                self.log(f"重新生成失败：{exc}")
+                with self.lock:
+                    self.problems = [f"重新生成失败：{exc}"]
+                self.reload()
+            except BaseException:
+                with self.lock:
+                    self._worker = None
+                raise
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = unquote(environ.get("PATH_INFO", "/"))
@@ -105,10 +160,18 @@ def serve(options: Options, host: str, port: int, log: Log) -> None:
             tag = f'<script src="/livereload.js?port={port}"></script>'.encode()
             return super().get_web_handlers(tag)  # type: ignore[no-any-return]
 
-    preview = Preview(options, log)
+    from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
+
+    loop = IOLoop.current()  # the loop the server runs; rebuild threads hand it the reloads
+    preview = Preview(options, log, reload=lambda: loop.add_callback(LiveReloadHandler.reload_waiters))
     preview.rebuild()
     server = _Server(app=preview.wsgi)
-    server.watch(str(options.content_dir), preview.rebuild)
-    server.watch(str(options.template_dir), preview.rebuild)
+    # delay="forever": livereload itself never reloads the browsers, Preview does when ready
+    server.watch(str(options.content_dir), preview.request_rebuild, delay="forever")
+    server.watch(str(options.template_dir), preview.request_rebuild, delay="forever")
     log(f"预览地址：http://{host}:{port}/  （Ctrl-C 退出）")
-    server.serve(host=host, port=port, debug=False, open_url_delay=None)
+    try:
+        server.serve(host=host, port=port, debug=False, open_url_delay=None)
+    finally:
+        preview.wait()  # a rebuild under way finishes (or puts the output back) before exit

@@ -5,11 +5,15 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
-from typing import Callable
+
+import pytest
 
 from conftest import ROOT, policy_md
 
@@ -78,3 +82,55 @@ def test_serve_rebuilds_keeps_last_good_site_and_reports_errors(content: Callabl
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_an_edit_is_served_before_the_search_index_is_rebuilt(
+    content: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview rebuilds on a thread of its own: the edited page is served, and the browsers
+    told to reload, while the search index is still being built; the index follows."""
+    from site_builder import pipeline
+    from site_builder.options import Options
+    from site_builder.search import read_index
+    from site_builder.serve import Preview
+
+    def indexed(site: Path, text: str) -> bool:
+        return any(text in page.content.replace("\u200b", "") for page in read_index(site))  # words split by ZWSP
+
+    root = content({"policies/a.md": policy_md(body="第一版正文。\n")})
+    out = tmp_path / "out"
+    served: list[str] = []
+
+    def get(path: str) -> str:
+        statuses: list[str] = []
+        body = b"".join(preview.wsgi({"PATH_INFO": path}, lambda status, headers: statuses.append(status)))
+        assert statuses == ["200 OK"]
+        return body.decode("utf-8")
+
+    log: list[str] = []
+    preview = Preview(Options(content_dir=root, out_dir=out, today=date(2026, 11, 29)), log.append,
+                      reload=lambda: served.append(get("/policies/a/")))
+    preview.rebuild()
+    assert len(served) == 1 and "第一版正文" in served[0]
+
+    indexing, finish = threading.Event(), threading.Event()
+    real_index = pipeline.index_site
+
+    def slow_index(*args: object, **kwargs: object) -> object:
+        indexing.set()
+        assert finish.wait(60)
+        return real_index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "index_site", slow_index)
+    (root / "policies" / "a.md").write_text(policy_md(body="第二版正文。\n"), encoding="utf-8")
+    preview.request_rebuild()
+    try:
+        assert indexing.wait(60), "the search index was never rebuilt"
+        assert len(served) == 2 and "第二版正文" in served[1], "browsers were not reloaded before the index"
+        assert "第二版正文" in get("/policies/a/")
+        assert indexed(out, "第一版正文") and not indexed(out, "第二版正文")  # the old index, still
+    finally:
+        finish.set()
+        preview.wait()
+    assert indexed(out, "第二版正文") and not indexed(out, "第一版正文")
+    assert len(served) == 2  # no second reload for the index
