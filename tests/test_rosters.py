@@ -497,3 +497,116 @@ def test_long_rosters_link_a_window_of_pages(content: Content) -> None:
     ]
     assert nav.select_one('a[aria-current="page"]').get_text(strip=True) == "第 6 页"
     assert len(list((out / "rosters/big").rglob("index.html"))) == 12
+
+
+# --- households kept compact: decoded only for the pages being rendered (issue 8) -----------
+
+
+def mixed_rows() -> str:
+    """Rows of three communities on two streets, interleaved, with amounts in every form."""
+    return (
+        HEADER
+        + "张*丰,东街道,一社区,2,1000,A类,\n"
+        + "李*,西街道,三社区,1,12.50,,重残单独施保\n"
+        + "王*明,东街道,二社区,3,0012.5,B类,\n"
+        + "赵*,东街道,一社区,4,0.00,A类,\n"
+        + "欧阳*娜,西街道,三社区,1,999999.99,,\n"
+    )
+
+
+def load(root: Path) -> list[Any]:
+    from site_builder.config import load_config
+    from site_builder.problems import Problems
+    from site_builder.sources.rosters import load_rosters
+
+    problems = Problems(display_root=root.parent)
+    config = load_config(root, problems, None)
+    assert config is not None
+    rosters = load_rosters(config, problems)
+    assert not problems.errors, problems.errors
+    return rosters
+
+
+def test_households_decode_to_the_rows_in_roster_order(content: Content) -> None:
+    from decimal import Decimal
+
+    from site_builder.sources.roster_table import Group, Household
+
+    (roster,) = load(content({"rosters/a.yaml": roster_yaml(), "rosters/a.csv": mixed_rows()}))
+    records = roster.records
+    assert records.groups == (
+        Group("东街道", "一社区", 0, 2),
+        Group("东街道", "二社区", 2, 1),
+        Group("西街道", "三社区", 3, 2),
+    )
+    assert [(r.name, r.line) for r in records] == [("张*丰", 2), ("赵*", 5), ("王*明", 4), ("李*", 3), ("欧阳*娜", 6)]
+    assert records[1] == Household("赵*", "东街道", "一社区", 4, Decimal("0.00"), "A类", "", "", 5)
+    assert [str(r.amount) for r in records] == ["1000", "0.00", "12.5", "12.50", "999999.99"]
+    assert records[-1].note == "" and records[3].note == "重残单独施保"
+    assert records[1:4] == tuple(list(records)[1:4]) and records[::2] == tuple(list(records)[::2])
+    assert (records.has("category"), records.has("reason"), records.has("note")) == (True, False, True)
+    assert (len(records), roster.households, roster.persons, roster.amount) == (5, 5, 11, Decimal("1001024.99"))
+    with pytest.raises(IndexError):
+        records[5]
+
+
+def test_a_cached_roster_holds_no_household_objects(content: Content) -> None:
+    """The source cache pickles a roster's households as a few strings and arrays: a warm build
+    unpickles no `Household` (nor one object per household of any other kind)."""
+    import io
+    import pickle
+
+    (roster,) = load(content({"rosters/a.yaml": roster_yaml(), "rosters/a.csv": HEADER + rows(3000)}))
+    data = pickle.dumps(roster, protocol=pickle.HIGHEST_PROTOCOL)
+    classes: list[str] = []
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            classes.append(name)
+            return super().find_class(module, name)
+
+    loaded = Recording(io.BytesIO(data)).load()
+    assert "Household" not in classes and "Decimal" in classes  # the roster's total amount only
+    assert len(data) < 80 * 3000  # about 20 bytes a household; a tuple of objects took ten times that
+    assert list(loaded.records) == list(roster.records)
+
+
+def test_warm_build_decodes_no_roster_rows(content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planning never decodes households; rendering decodes one block of a page at a time; and a
+    warm build of an unchanged roster takes its pages over without decoding any."""
+    from site_builder.plan import rosters as plan
+    from site_builder.sources.roster_table import Households
+
+    site_yaml = SITE_YAML.replace("  hotline: 0599-86612345\n", "  hotline: 0599-86612345\n  page_size: 4\n")
+    root = content(
+        {"rosters/big.yaml": roster_yaml(), "rosters/big.csv": HEADER + rows(6) + rows(5, "西街道", "二社区", 6)},
+        site_yaml=site_yaml,
+    )
+    decoded: list[tuple[int, int]] = []
+    real_decode = Households.decode
+    rendered: list[int] = []
+    real_rows = plan.Block.rows
+
+    def decode(self: Households, start: int, stop: int) -> Any:
+        decoded.append((start, stop))
+        return real_decode(self, start, stop)
+
+    def rows_of(block: Any) -> Any:
+        rendered.append(block.count)
+        return real_rows.fget(block)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Households, "decode", decode)
+    monkeypatch.setattr(plan.Block, "rows", property(rows_of))
+    out = root.parent / "output"
+    cold = run_cli("build", "--content", str(root), "--out", str(out), "--today", TODAY, "--jobs", "1")
+    assert cold.code == 0, cold.err
+    assert rendered == [4, 2, 2, 3]  # pages of 4 rows: [东×4] [东×2, 西×2] [西×3], cut by community
+    assert (4, 6) in decoded and (6, 8) in decoded  # a page's blocks, not the whole roster
+    numbers = [c.get_text(strip=True) for c in soup(out / "rosters/big/page-2/index.html").select(".roster-table td.num")]
+    assert numbers[::3] == ["5", "6", "7", "8"]
+    rendered.clear()
+    decoded.clear()
+    warm = run_cli("build", "--content", str(root), "--out", str(out), "--today", TODAY, "--jobs", "1")
+    assert warm.code == 0, warm.err
+    assert rendered == []
+    assert all(stop - start <= 1024 for start, stop in decoded)  # at most iterated in chunks (the gate)

@@ -4,11 +4,17 @@ per roster, and the open-data summary ``data/rosters-summary.json`` (aggregates,
 Roster pages are noindex, left out of the sitemap, the feed and the search index (SPEC 4).
 Large rosters are split into pages of ``roster.page_size`` rows; a list of streets and
 communities, with their household counts, links to the page and row group where each begins.
+
+The plan never touches a household: streets, communities, page counts and row groups all come
+from the roster's `Group` list, and each block's rows are decoded only when its page is
+rendered (`Block.rows`). A warm build, in which every roster page is taken over by its key,
+decodes none of them, and rendering holds one page of rows at a time.
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,8 +22,9 @@ from typing import Any
 
 from ..cache import digest
 from ..site import Site
-from ..sources.rosters import Household, Roster
-from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta, paginate
+from ..sources.roster_table import Group, Household, Households
+from ..sources.rosters import Roster
+from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta
 
 ROSTERS_COLUMN = {
     "ColumnName": "公示名单",
@@ -64,11 +71,16 @@ class Block:
     street: str
     community: str
     households: int  # in the whole community, not only on this page
-    rows: Sequence[Household]
     start: int  # 0-based position of the first row in the whole roster
+    count: int  # rows of this block on this page
     street_anchor: str  # set on the block where the street begins, else ""
     community_anchor: str  # set on the block where the community begins, else ""
     continued: bool  # the community began on an earlier page
+    source: Households  # the roster's rows, decoded only for this block when it is rendered
+
+    @property
+    def rows(self) -> Sequence[Household]:
+        return self.source.decode(self.start, self.start + self.count)
 
 
 def plan_rosters(site: Site) -> list[Entry]:
@@ -91,21 +103,23 @@ def plan_rosters(site: Site) -> list[Entry]:
 def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
     size = site.config.roster_page_size
     base = roster.url
-    pager = Pagination(1, 1, base)
-    streets, community_of = _places(roster.records, size, pager)
-    columns = {key: any(getattr(r, key) for r in roster.records) for key in ("category", "reason", "note")}
+    records = roster.records
+    streets, numbers = _places(records.groups, size, Pagination(1, 1, base))
+    columns = {key: records.has(key) for key in ("category", "reason", "note")}
     description = (
         f"{roster.district}{roster.period_label}{roster.program}{roster.stage}："
         f"{roster.households} 户、{roster.persons} 人"
     )
     entries: list[Entry] = []
-    for items, plain, path in paginate(roster.records, size, base):
-        pagination = RosterPagination(plain.number, plain.count, plain.base)
-        first = (pagination.number - 1) * size
+    count = max(1, -(-len(records) // size))
+    for number in range(1, count + 1):
+        pagination = RosterPagination(number, count, base)
+        first = (number - 1) * size
+        last = min(first + size, len(records))
         title = roster.title if pagination.number == 1 else f"{roster.title}（第 {pagination.number} 页）"
         entries.append(
             Render(
-                path,
+                pagination.url(number) + "index.html",
                 "roster.html",
                 Meta(
                     title,
@@ -124,12 +138,12 @@ def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
                 ),
                 {
                     "roster": roster,
-                    "blocks": _blocks(items, first, community_of),
+                    "blocks": _blocks(records, first, last, numbers),
                     "streets": streets,
                     "columns": columns,
                     "pagination": pagination,
                     "first_index": first,
-                    "last_index": first + len(items),
+                    "last_index": last,
                 },
                 sitemap=False,
                 searchable=False,
@@ -141,68 +155,59 @@ def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
     return entries
 
 
-Numbers = dict[tuple[str, str], tuple[int, int, int, int]]
+Numbers = list[tuple[int, int]]  # per group of the roster: its street number, community number
 
 
-def _places(records: Sequence[Household], size: int, pager: Pagination) -> tuple[tuple[Place, ...], Numbers]:
-    """The streets of a roster with their communities; and, per (street, community), its street
-    number, community number, household count and first row. Records are grouped already."""
-    starts: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    community_starts: dict[tuple[str, str], int] = {}
-    community_counts: dict[tuple[str, str], int] = {}
-    for index, r in enumerate(records):
-        starts.setdefault(r.street, index)
-        counts[r.street] = counts.get(r.street, 0) + 1
-        key = (r.street, r.community)
-        community_starts.setdefault(key, index)
-        community_counts[key] = community_counts.get(key, 0) + 1
+def _places(groups: Sequence[Group], size: int, pager: Pagination) -> tuple[tuple[Place, ...], Numbers]:
+    """The streets of a roster with their communities; and, per group (community), its street
+    number and community number. Groups are in roster order, grouped by street already."""
 
     def target(index: int, anchor: str) -> str:
         return f"{pager.url(index // size + 1)}#{anchor}"
 
-    numbers: Numbers = {}
-    by_street: dict[str, list[Place]] = {street: [] for street in starts}
-    street_numbers = {street: s for s, street in enumerate(starts, 1)}
-    for key, start in community_starts.items():
-        s = street_numbers[key[0]]
-        c = len(by_street[key[0]]) + 1
-        numbers[key] = (s, c, community_counts[key], start)
+    numbers: Numbers = []
+    by_street: dict[str, list[Place]] = {}
+    starts: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for group in groups:
+        communities = by_street.setdefault(group.street, [])
+        starts.setdefault(group.street, group.start)
+        counts[group.street] = counts.get(group.street, 0) + group.households
+        s, c = list(by_street).index(group.street) + 1, len(communities) + 1
+        numbers.append((s, c))
         anchor = f"s{s}-c{c}"
-        by_street[key[0]].append(Place(key[1], community_counts[key], target(start, anchor), anchor))
+        communities.append(Place(group.community, group.households, target(group.start, anchor), anchor))
     streets = tuple(
         Place(street, counts[street], target(starts[street], f"s{s}"), f"s{s}", tuple(by_street[street]))
-        for street, s in street_numbers.items()
+        for s, street in enumerate(by_street, 1)
     )
     return streets, numbers
 
 
-def _blocks(items: Sequence[Household], first: int, numbers: Numbers) -> list[Block]:
-    """The rows of one page cut where the community changes."""
+def _blocks(records: Households, first: int, last: int, numbers: Numbers) -> list[Block]:
+    """The rows ``first`` to ``last`` of a roster (one page) cut where the community changes."""
+    groups = records.groups
     blocks: list[Block] = []
-    begin = 0
-    for index in range(1, len(items) + 1):
-        if index < len(items) and (items[index].street, items[index].community) == (
-            items[begin].street,
-            items[begin].community,
-        ):
-            continue
-        head = items[begin]
-        s, c, households, start = numbers[(head.street, head.community)]
-        continued = start != first + begin
+    index = bisect_right([g.start for g in groups], first) - 1
+    while index < len(groups) and groups[index].start < last:
+        group = groups[index]
+        s, c = numbers[index]
+        begin = max(first, group.start)
+        continued = group.start < first
         blocks.append(
             Block(
-                street=head.street,
-                community=head.community,
-                households=households,
-                rows=items[begin:index],
-                start=first + begin,
+                street=group.street,
+                community=group.community,
+                households=group.households,
+                start=begin,
+                count=min(last, group.start + group.households) - begin,
                 street_anchor=f"s{s}" if c == 1 and not continued else "",
                 community_anchor="" if continued else f"s{s}-c{c}",
                 continued=continued,
+                source=records,
             )
         )
-        begin = index
+        index += 1
     return blocks
 
 

@@ -27,6 +27,7 @@ from ..privacy.mask import is_masked, mask_name
 from ..problems import Problems
 from .document import discover
 from .fields import Field, read_fields
+from .roster_table import Household, Households, HouseholdsBuilder
 from .textfile import read_text
 from .yamldoc import load_yaml_file
 
@@ -83,21 +84,6 @@ TEXT_KEYS = ("name", "street", "community", "category", "reason", "note")
 
 
 @dataclass(frozen=True, slots=True)
-class Household:
-    """One published line of a roster; ``line`` is its line in the YAML or CSV file."""
-
-    name: str
-    street: str
-    community: str
-    persons: int
-    amount: Decimal
-    category: str
-    reason: str
-    note: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
 class Roster:
     source: Path  # the YAML file
     records_source: Path  # where the households are: the YAML itself or the sibling CSV
@@ -109,7 +95,7 @@ class Roster:
     stage: str
     publish_from: date
     publish_until: date | None  # None: a 长期公示 list stays up until a newer period replaces it
-    records: tuple[Household, ...]  # grouped by street, then community, in order of first appearance
+    records: Households  # grouped by street, then community, in order of first appearance; decoded on access
     persons: int
     amount: Decimal
     lines: Mapping[str, int]
@@ -213,7 +199,7 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
         until = start + timedelta(days=NOTICE_DAYS - 1)
 
     csv_path = path.with_suffix(".csv")
-    records: list[Household] | None
+    records: HouseholdsBuilder | None
     if csv_path.is_file():
         if f["records"] is not None:
             problems.error(
@@ -229,12 +215,11 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
     else:
         problems.error(path, 1, f"没有名单：请在 records（名单）下列出，或放在同名的 {path.stem}.csv 中")
         records, records_source = None, path
-    if records is not None and not records:
+    if records is not None and not len(records):
         problems.error(records_source, 1, "名单为空：至少应有一户")
 
     if len(problems.errors) > before or records is None or start is None:
         return None
-    grouped = _grouped(records)
     return Roster(
         source=path,
         records_source=records_source,
@@ -246,22 +231,12 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
         stage=stage,
         publish_from=start,
         publish_until=until,
-        records=grouped,
-        persons=sum(r.persons for r in grouped),
-        amount=sum((r.amount for r in grouped), Decimal(0)),
+        records=records.build(),
+        persons=records.persons,
+        amount=records.amount,
         lines=dict(f.lines),
         digest=digest(path.as_posix(), path.read_bytes(), records_source.read_bytes() if records_source != path else b""),
     )
-
-
-def _grouped(records: list[Household]) -> tuple[Household, ...]:
-    """Households grouped by street, then community, each in order of first appearance."""
-    streets: dict[str, int] = {}
-    communities: dict[tuple[str, str], int] = {}
-    for r in records:
-        streets.setdefault(r.street, len(streets))
-        communities.setdefault((r.street, r.community), len(communities))
-    return tuple(sorted(records, key=lambda r: (streets[r.street], communities[(r.street, r.community)])))
 
 
 class RowChecker:
@@ -271,9 +246,12 @@ class RowChecker:
     rules. ``problems`` messages never show an unmasked name.
     """
 
+    NAMES_REMEMBERED = 65536  # verdicts on names kept at a time (a roster repeats masked names a lot)
+
     def __init__(self, path: Path, problems: Problems):
         self.path = path
         self.problems = problems
+        self._name_verdicts: dict[str, str] = {}  # name → "" (publishable) or why not
 
     def check(self, values: Mapping[str, Any], line: int, lines: Mapping[str, int] | None = None) -> Household | None:
         found: list[str] = []  # counted here: Problems.errors is rebuilt on every access
@@ -285,29 +263,27 @@ class RowChecker:
         text: dict[str, str] = {}
         for key in TEXT_KEYS:
             raw = values.get(key)
-            value = "" if raw is None else str(raw).strip()
-            label = _label(key)
-            if isinstance(raw, (dict, list, bool)):
-                error(key, f"{label} 应为文字")
+            if raw is None:
+                text[key] = ""
                 continue
-            if value.startswith(FORMULA_START):
-                error(key, f"{label} 以 “{value[0]}” 开头，像电子表格公式，不能发布；请改为普通文字")
-            if "\n" in value:
-                error(key, f"{label} 不能换行")
+            if isinstance(raw, (dict, list, bool)):
+                error(key, f"{_label(key)} 应为文字")
+                continue
+            value = (raw if type(raw) is str else str(raw)).strip()
+            if value:  # an empty value cannot start like a formula or hold a line break
+                if value.startswith(FORMULA_START):
+                    error(key, f"{_label(key)} 以 “{value[0]}” 开头，像电子表格公式，不能发布；请改为普通文字")
+                if "\n" in value:
+                    error(key, f"{_label(key)} 不能换行")
             text[key] = value
         for key in ("name", "street", "community"):
             if key in text and not text[key]:
                 error(key, f"{_label(key)} 为空")
         name = text.get("name", "")
         if name:
-            if any(ch.isdigit() for ch in name):
-                error("name", "户主姓名中含有数字，不能发布（是否把证件号码填进了姓名列？）")
-            elif not is_masked(name):
-                error(
-                    "name",
-                    f"个人信息：户主姓名未遮蔽，应写作 “{mask_name(name)}”"
-                    "（只保留姓氏和名字的最后一个字，其余用 * 代替；请用 build.py import-roster 导入）",
-                )
+            verdict = self._name_verdict(name)
+            if verdict:
+                error("name", verdict)
         persons = _persons(values.get("persons"))
         if persons is None:
             error("persons", f"保障人数 {_shown(values.get('persons'))} 应为 1–99 的整数")
@@ -327,6 +303,25 @@ class RowChecker:
             note=_intern(text.get("note", "")),
             line=line,
         )
+
+    def _name_verdict(self, name: str) -> str:
+        """"" if ``name`` may be published, else the message; a pure function of the name, so
+        remembered: the checks run once per distinct name rather than once per row."""
+        verdict = self._name_verdicts.get(name)
+        if verdict is None:
+            if any(ch.isdigit() for ch in name):
+                verdict = "户主姓名中含有数字，不能发布（是否把证件号码填进了姓名列？）"
+            elif not is_masked(name):
+                verdict = (
+                    f"个人信息：户主姓名未遮蔽，应写作 “{mask_name(name)}”"
+                    "（只保留姓氏和名字的最后一个字，其余用 * 代替；请用 build.py import-roster 导入）"
+                )
+            else:
+                verdict = ""
+            if len(self._name_verdicts) >= self.NAMES_REMEMBERED:
+                self._name_verdicts.clear()
+            self._name_verdicts[name] = verdict
+        return verdict
 
 
 def _intern(value: str) -> str:
@@ -349,6 +344,10 @@ def _shown(raw: Any) -> str:
 
 
 def _persons(raw: Any) -> int | None:
+    if type(raw) is str:  # a CSV cell: the common case first
+        text = raw.strip()
+        value = int(text) if PERSONS.match(text) else 0
+        return value if 1 <= value <= 99 else None
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
@@ -363,7 +362,7 @@ def _persons(raw: Any) -> int | None:
 def _amount(raw: Any) -> Decimal | None:
     if isinstance(raw, bool) or raw is None:
         return None
-    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
+    text = repr(raw) if isinstance(raw, float) else (raw if type(raw) is str else str(raw)).strip()
     if not AMOUNT.match(text):
         if isinstance(raw, float) and raw >= 0 and round(raw, 2) == raw:
             text = f"{raw:.2f}"
@@ -376,9 +375,9 @@ def _amount(raw: Any) -> Decimal | None:
     return value if value <= MAX_AMOUNT else None
 
 
-def _inline_records(doc: Any, items: list[Any], path: Path, problems: Problems) -> list[Household] | None:
+def _inline_records(doc: Any, items: list[Any], path: Path, problems: Problems) -> HouseholdsBuilder | None:
     checker = RowChecker(path, problems)
-    records = []
+    records = HouseholdsBuilder()
     ok = True
     for index, item in enumerate(items):
         line = doc.line("records", index)
@@ -405,7 +404,7 @@ def _inline_records(doc: Any, items: list[Any], path: Path, problems: Problems) 
         if record is None:
             ok = False
         else:
-            records.append(record)
+            records.add(record)
     return records if ok else None
 
 
@@ -437,7 +436,7 @@ def read_header(header: list[str], path: Path, line: int, problems: Problems) ->
     return keys if ok else None
 
 
-def _csv_records(path: Path, problems: Problems) -> list[Household] | None:
+def _csv_records(path: Path, problems: Problems) -> HouseholdsBuilder | None:
     text = read_text(path, problems)
     if text is None:
         return None
@@ -453,7 +452,7 @@ def _csv_records(path: Path, problems: Problems) -> list[Household] | None:
         if keys is None:
             return None
         checker = RowChecker(path, problems)
-        records = []
+        records = HouseholdsBuilder()
         ok = True
         for line, row in rows:
             if len(row) != len(keys):
@@ -464,7 +463,7 @@ def _csv_records(path: Path, problems: Problems) -> list[Household] | None:
             if record is None:
                 ok = False
             else:
-                records.append(record)
+                records.add(record)
     except csv.Error as exc:
         problems.error(path, reader.line_num, f"CSV 格式错误：{exc}")
         return None
