@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
 from .config import load_config
 from .last_build import LastBuild
-from .manifest import MANIFEST_NAME, hash_folder, manifest_bytes
+from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Report
 from .plan import Render, plan_site
+from .plan.search import search_shards
 from .privacy.gate import allow_list, check_sources, gate_entries, gate_output
 from .problems import ContentError, Problems
 from .render.renderer import Renderer
-from .search import BUNDLE_DIR, index_site
+from .search import SearchReport, Shard, bundle_dirs, index_site
 from .site import Site, build_model
 from .sources.pages import load_pages
 from .sources.policies import load_policies
@@ -109,42 +112,60 @@ def build(
         if not options.strict:
             gate_output(staging.path, options.out_dir.name, site.config, result.written)
         keep = {*result.records, MANIFEST_NAME}
+        shards = search_shards(entries)
+        bundles = {shard.bundle for shard in shards} | {p.name for p in bundle_dirs(out)}
         if staging.update:  # the new pages go live now; the old search index stays until the new one is checked
-            staging.publish(keep, later=(BUNDLE_DIR,))
+            staging.publish(keep, later=bundles)
             if on_pages is not None:
                 on_pages()
-        searchable = sorted(e.path for e in entries if isinstance(e, Render) and e.searchable)
-        search_key = digest(inputs, *(f"{path}:{result.records[path][0]}" for path in searchable))
-        bundle_kept = previous is not None and outputs.get("search") == search_key and (previous / BUNDLE_DIR).is_dir()
-        if bundle_kept:
-            assert previous is not None
+        # The search index, part by part: a part whose pages are all unchanged is taken over.
+        known = outputs.get("search") or {}
+        keys = {s.bundle: digest(inputs, s.bundle, *(f"{p}:{result.records[p][0]}" for p in s.paths)) for s in shards}
+        kept = [s for s in shards if previous is not None and known.get(s.bundle) == keys[s.bundle]
+                and (previous / s.bundle).is_dir()]
+        rebuilt = [s for s in shards if s not in kept]
+        for shard in kept:
             if not staging.update:
-                link_tree(previous / BUNDLE_DIR, staging.path / BUNDLE_DIR)
-            log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
-        else:
-            site_dir = out if staging.update else staging.path
-            log(index_site(site_dir, searchable, bundle=staging.path / BUNDLE_DIR).summary())  # with its time
-            bundle = staging.path / BUNDLE_DIR
-            written = [p.relative_to(staging.path).as_posix() for p in bundle.rglob("*") if p.is_file()]
+                assert previous is not None
+                link_tree(previous / shard.bundle, staging.path / shard.bundle)
+        if rebuilt:
+            log(_index(rebuilt, out if staging.update else staging.path, staging.path, options.jobs, len(shards)))
+            written = [p.relative_to(staging.path).as_posix() for s in rebuilt for p in (staging.path / s.bundle).rglob("*")
+                       if p.is_file()]
             if not options.strict:
                 gate_output(staging.path, options.out_dir.name, site.config, written)
+        elif shards:
+            log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
         if options.strict:
             gate_output(staging.path, options.out_dir.name, site.config)  # every file, search index included
         # Last, the manifest: every file above, hashed when it was written (or by an earlier build).
-        bundle_root = out if bundle_kept and staging.update else staging.path
-        bundle_hashes = hash_folder(bundle_root, BUNDLE_DIR, outputs.get("bundle") or {})
         listed = {path: (record[1], record[3]) for path, record in result.records.items()}
-        listed.update((path, (size, sha)) for path, (size, _, sha) in bundle_hashes.items())
+        hashes: dict[str, FileHash] = {}
+        for shard in shards:
+            root = out if shard in kept and staging.update else staging.path
+            hashes.update(hash_folder(root, shard.bundle, outputs.get("bundle") or {}))
+        listed.update((path, (size, sha)) for path, (size, _, sha) in hashes.items())
         (staging.path / MANIFEST_NAME).write_bytes(manifest_bytes(listed))
-        staging.commit(keep | bundle_hashes.keys(), replace_dirs=() if bundle_kept else (BUNDLE_DIR,))
+        replaced = bundles - {shard.bundle for shard in kept}  # rebuilt parts, and parts no longer made
+        staging.commit(keep | hashes.keys(), replace_dirs=sorted(replaced))
 
-    outputs.replace({"records": result.records, "search": search_key, "bundle": bundle_hashes})
+    outputs.replace({"records": result.records, "search": keys, "bundle": hashes})
     used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
     markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
     for store in (sources, outputs, markdown):
         store.save()
     last.remember(len(entries), problems.warnings)
     return Report(len(entries), time.perf_counter() - started, problems)
+
+
+def _index(shards: list[Shard], site_dir: Path, staging: Path, jobs: int, parts: int) -> str:
+    """Index each of ``shards`` from the pages in ``site_dir`` into its bundle folder in
+    ``staging``, as many at a time as there are jobs (Pagefind uses one core); the log line."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(shards)))) as pool:
+        reports = list(pool.map(lambda s: index_site(site_dir, s.paths, bundle=staging / s.bundle), shards))
+    report = SearchReport(sum(r.pages for r in reports), sum(r.words for r in reports), time.perf_counter() - started)
+    return report.summary() if parts == 1 else f"{report.summary()}；索引共 {parts} 个部分，重建了 {len(shards)} 个"
 
 
 def _site_yaml(options: Options) -> bytes:

@@ -1,5 +1,13 @@
 """Static Chinese full-text search: run Pagefind's extended build over the staged site.
 
+The index is made in parts (`Shard`): the searchable pages of a run of years each, the newest in
+``pagefind/`` (which the search page loads), older ones in ``pagefind-<first year>-<last year>/``
+(which it merges in, ``mergeIndex``). Pagefind's memory grows with the pages of one run (about a
+third of a megabyte per Chinese page), one run uses one core, and it cannot update an index: in
+parts, the largest process stays small, the parts are built side by side, and an edit rebuilds
+only the part that holds the page (the newest, usually). Parts never split a year, so that a
+search sorted by date can be put together year by year.
+
 Only pages whose ``<main>`` carries ``data-pagefind-body`` (plan entries with ``searchable=True``:
 policies and free pages) are indexed. Pagefind indexes *every* page when no page carries that
 attribute, so the index is checked against the plan afterwards: a page that is not searchable
@@ -27,6 +35,7 @@ from urllib.parse import unquote
 from .pagefind_format import PagefindFormatError, read_fragment, stabilize_filters
 
 BUNDLE_DIR = "pagefind"
+SHARD_PAGES = 400  # pages per part of the index, about: Pagefind needs ~140 MB per 400 Chinese pages
 LANGUAGE = "zh-cn"
 # 〔〕 keep 文号 such as 示民发〔2023〕5号 together, / and - keep 索引号 such as …/2023-00051 together
 INCLUDE_CHARACTERS = "〔〕/-"
@@ -72,6 +81,51 @@ class IndexedPage:
     filters: dict[str, list[str]]
 
 
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One part of the search index: a bundle folder and the output paths of the pages it holds."""
+
+    bundle: str
+    paths: tuple[str, ...]
+
+
+def shard_pages(pages: Iterable[tuple[str, int | None]]) -> list[Shard]:
+    """Parts of the index for ``pages`` (output path, year or None), the one with the newest
+    years first (in ``pagefind/``, with the undated pages). Years are grouped from the oldest
+    up to about SHARD_PAGES pages a part, so that new pages, which land in the newest year,
+    change only the newest part."""
+    by_year: dict[int | None, list[str]] = {}
+    for path, year in pages:
+        by_year.setdefault(year, []).append(path)
+    groups: list[list[int]] = []
+    count = 0
+    for year in sorted(y for y in by_year if y is not None):
+        if groups and count + len(by_year[year]) <= SHARD_PAGES:
+            groups[-1].append(year)
+            count += len(by_year[year])
+        else:
+            groups.append([year])
+            count = len(by_year[year])
+    shards = []
+    for number, years in enumerate(reversed(groups or [[]])):
+        paths = [path for year in years for path in by_year[year]]
+        if number == 0:
+            shards.append(Shard(BUNDLE_DIR, tuple(sorted(paths + by_year.get(None, [])))))
+        else:
+            name = f"{BUNDLE_DIR}-{years[0]}" + (f"-{years[-1]}" if len(years) > 1 else "")
+            shards.append(Shard(name, tuple(sorted(paths))))
+    return [shard for shard in shards if shard.paths]
+
+
+def bundle_dirs(site_dir: Path) -> list[Path]:
+    """The bundle folders of every part of the index under ``site_dir``."""
+    if not site_dir.is_dir():
+        return []
+    return sorted(
+        p for p in site_dir.iterdir() if p.is_dir() and (p.name == BUNDLE_DIR or p.name.startswith(BUNDLE_DIR + "-"))
+    )
+
+
 def find_binary() -> Path:
     """The extended Pagefind binary shipped in the ``pagefind_bin_extended`` wheel.
 
@@ -98,13 +152,11 @@ def page_url(path: str) -> str:
     return "/" + (path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
 
 
-def discovery_glob(searchable: Iterable[str]) -> str:
-    """A glob of the folders that hold searchable pages, so that Pagefind does not even read the
-    rest (thousands of roster pages at city scale: most of its time and memory)."""
-    tops = sorted({path.split("/", 1)[0] for path in searchable if "/" in path})
-    files = sorted(path for path in searchable if "/" not in path)
-    parts = [f"{top}/**/*.html" for top in tops] + files
-    return parts[0] if len(parts) == 1 else "{" + ",".join(parts) + "}"
+def file_glob(paths: Iterable[str]) -> str:
+    """A glob matching exactly ``paths``: Pagefind reads those pages and no other (the catalog
+    pages beside them, thousands of roster pages at city scale)."""
+    escaped = ["".join(f"[{c}]" if c in "*?[]{}," else c for c in path) for path in sorted(paths)]
+    return escaped[0] if len(escaped) == 1 else "{" + ",".join(escaped) + "}"
 
 
 def index_site(
@@ -134,7 +186,7 @@ def index_site(
         "--include-characters",
         INCLUDE_CHARACTERS,
         "--glob",
-        discovery_glob(searchable),
+        file_glob(searchable),
     ]
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
     started = time.perf_counter()
@@ -176,7 +228,8 @@ def read_index(site_dir: Path) -> Iterator[IndexedPage]:
     For checks over what search can reveal: the index holds each page's full text, which the
     browser fetches with the results (the personal-data gate can read it from here too).
     """
-    return read_bundle(site_dir / BUNDLE_DIR)
+    for bundle in bundle_dirs(site_dir):
+        yield from read_bundle(bundle)
 
 
 def read_bundle(bundle: Path) -> Iterator[IndexedPage]:

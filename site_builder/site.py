@@ -106,7 +106,7 @@ def build_model(
 
     page_slugs: dict[str, str] = {}
     for page in pages:
-        if page.slug in RESERVED:
+        if page.slug in RESERVED or page.slug.startswith("pagefind-"):  # parts of the search index
             problems.error(page.source, 1, f"页面 slug “{page.slug}” 与网站栏目重名，请换一个")
         elif page.slug in page_slugs:
             problems.error(page.source, 1, f"页面 slug “{page.slug}” 重复：{page_slugs[page.slug]} 已使用")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -74,21 +75,35 @@ def test_roster_like_page_never_reaches_the_index(content: Callable[..., Path], 
     assert ROSTER_ONLY not in everything and "王*明" not in everything
 
 
-def test_a_non_searchable_page_in_the_index_fails_the_build(tmp_path: Path) -> None:
-    # Pagefind reads only the folders that hold searchable pages (rosters/ is never read); a
-    # wrongly marked page beside a searchable one must still fail the build.
+def test_only_the_listed_pages_are_read_into_the_index(tmp_path: Path) -> None:
+    # Pagefind is given the exact files to read: a wrongly marked page beside a searchable one,
+    # or a roster page, is never read, whatever its markup says.
     for name in ("policies/a", "policies/b", "rosters/c"):
         (tmp_path / name).mkdir(parents=True)
         (tmp_path / name / "index.html").write_text(
             '<html lang="zh-CN"><body><main data-pagefind-body><h1>标题</h1><p>最低生活保障</p></main></body></html>',
             encoding="utf-8",
         )
+    report = index_site(tmp_path, ["policies/a/index.html"])
+    assert report.pages == 1
+    assert [page.url for page in read_index(tmp_path)] == ["/policies/a/"]
+
+
+def test_a_page_in_the_index_that_was_not_asked_for_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is checked against the list afterwards (should the glob ever let more in)."""
+    from site_builder import search
+
+    for name in ("policies/a", "policies/b"):
+        (tmp_path / name).mkdir(parents=True)
+        (tmp_path / name / "index.html").write_text(
+            '<html lang="zh-CN"><body><main data-pagefind-body><h1>标题</h1><p>最低生活保障</p></main></body></html>',
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(search, "file_glob", lambda paths: "policies/*/index.html")
     with pytest.raises(SearchIndexError, match="/policies/b/"):
         index_site(tmp_path, ["policies/a/index.html"])
-    (tmp_path / "policies" / "b" / "index.html").unlink()
-    (tmp_path / "pagefind").exists() and shutil.rmtree(tmp_path / "pagefind")
-    report = index_site(tmp_path, ["policies/a/index.html"])
-    assert report.pages == 1  # rosters/c, though marked, was never read
 
 
 def test_unmarked_pages_fail_instead_of_indexing_every_page(tmp_path: Path) -> None:
@@ -186,3 +201,64 @@ def test_only_the_search_api_is_published(sample_output: Path) -> None:
     search_page = soup(sample_output / "search" / "index.html")
     assert search_page.find("form", attrs={"data-pagefind": "../pagefind/pagefind.js"})
     assert [s["src"] for s in search_page.select("main script")] == ["../static/search.js"]
+
+
+def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
+    from site_builder.search import Shard, shard_pages
+
+    pages = [(f"policies/{year}-{n}/index.html", year) for year, count in
+             ((2016, 3), (2017, 2), (2018, 4), (2019, 1), (2020, 6)) for n in range(count)]
+    pages.append(("guide/index.html", None))
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr("site_builder.search.SHARD_PAGES", 5)
+    try:
+        shards = shard_pages(pages)
+    finally:
+        monkey.undo()
+    assert [s.bundle for s in shards] == ["pagefind", "pagefind-2018-2019", "pagefind-2016-2017"]
+    assert shards[0] == Shard("pagefind", tuple(sorted([p for p, y in pages if y in (2020, None)])))
+    assert sorted(p for s in shards for p in s.paths) == sorted(p for p, _ in pages)  # each page once
+    # a year larger than a part is a part of its own; the newest part holds the undated pages
+    assert [len(s.paths) for s in shards] == [7, 5, 5]
+    assert shard_pages([("guide/index.html", None)]) == [Shard("pagefind", ("guide/index.html",))]
+    assert shard_pages([]) == []
+
+
+def test_an_edit_rebuilds_only_its_part_of_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the index in parts, the search page merges them all, every searchable page is in
+    exactly one, an edit rebuilds only the part with its page, and the result equals a clean build."""
+    from site_builder import search
+    from site_builder.pipeline import Options, build
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 8)
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+
+    def run(target: Path) -> list[str]:
+        log: list[str] = []
+        build(Options(content_dir=content, out_dir=target, today=date.fromisoformat(TODAY), jobs=2), log.append)
+        return log
+
+    run(out)
+    bundles = sorted(p.name for p in out.iterdir() if p.name.startswith("pagefind"))
+    assert len(bundles) > 2 and bundles[0] == "pagefind"
+    form = soup(out / "search" / "index.html").find("form", attrs={"data-pagefind": "../pagefind/pagefind.js"})
+    assert form is not None and sorted(form["data-pagefind-merge"].split()) == [f"../{b}/" for b in bundles[1:]]
+    urls = [page.url for page in read_index(out)]
+    assert sorted(urls) == sorted(page_url(p) for p in marked_pages(out)) and len(urls) == len(set(urls))
+
+    older = next(b for b in bundles if "2024" in b)
+    inodes = {p: p.stat().st_ino for b in bundles if b != older for p in (out / b).rglob("*") if p.is_file()}
+    policy = content / "policies" / "2024" / "yanglao-fuwu-butie-banfa.md"  # no other page shows its text
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n本办法由市民政局负责解释。\n", encoding="utf-8")
+    log = run(out)
+    assert any(line.startswith("搜索索引：") and f"共 {len(bundles)} 个部分，重建了 1 个" in line for line in log), log
+    assert all(p.stat().st_ino == ino for p, ino in inodes.items()), "other parts should be taken over"
+    assert any("负责解释" in page.content.replace("\u200b", "") for page in read_index(out))
+
+    shutil.rmtree(content.parent / ".cache")
+    run(tmp_path / "clean")
+    incremental, clean = tree_bytes(out), tree_bytes(tmp_path / "clean")
+    assert incremental.keys() == clean.keys()
+    assert [p for p in clean if incremental[p] != clean[p]] == []

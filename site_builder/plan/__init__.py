@@ -127,7 +127,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += policies.plan_pages(site)
     entries += standards.plan_standards(site)
     entries += rosters.plan_rosters(site)  # 公示名单: noindex, not in sitemap, feed or search
-    entries += search.plan_search(site)
+    entries += search.plan_search(site, entries)  # after every searchable page
     entries += plan_static(template_dir)
     entries.append(
         Render("404.html", "404.html", Meta("页面未找到", (HOME_CRUMB, ("页面未找到", None)), noindex=True),

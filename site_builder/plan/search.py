@@ -1,11 +1,15 @@
 """The search page (``search/index.html``): a form that queries the Pagefind index in the browser.
 
 Without JavaScript the page explains how to find a document through the catalog instead, and
-lists the catalog's categories and years.
+lists the catalog's categories and years. The page names the parts of the index to merge
+(`search_shards`), which the pipeline builds from the same function.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ..search import Shard, shard_pages
 from ..site import Site
 from . import HOME_CRUMB, Entry, Meta, Render
 
@@ -17,7 +21,21 @@ SEARCH_COLUMN = {
 }
 
 
-def plan_search(site: Site) -> list[Entry]:
+def search_shards(entries: Iterable[Entry]) -> list[Shard]:
+    """The parts of the search index for the searchable pages among ``entries``: a policy by
+    the year of its date, a page by the year of its date if it has one."""
+    pages: list[tuple[str, int | None]] = []
+    for entry in entries:
+        if isinstance(entry, Render) and entry.searchable:
+            policy, page = entry.context.get("policy"), entry.context.get("page")
+            day = policy.date if policy is not None else getattr(page, "date", None)
+            pages.append((entry.path, day.year if day is not None else None))
+    return shard_pages(pages)
+
+
+def plan_search(site: Site, planned: Iterable[Entry]) -> list[Entry]:
+    """The search page; ``planned`` is every entry planned before it (the searchable pages)."""
+    merge = [shard.bundle + "/" for shard in search_shards(planned)[1:]]
     used = {p.category for p in site.policies}
     categories = [c for c in site.config.categories if c in used]
     return [
@@ -31,6 +49,6 @@ def plan_search(site: Site) -> list[Entry]:
                 description=SEARCH_COLUMN["ColumnDescription"],
                 nav="search",
             ),
-            {"categories": categories, "years": site.policy_years()},
+            {"categories": categories, "years": site.policy_years(), "merge": merge},
         )
     ]

@@ -111,8 +111,11 @@ function main() {
   function pagefind() {
     if (!loading) {
       const url = new URL(form.dataset.pagefind, document.baseURI).href;
+      // the older parts of the index (years grouped), searched together with the newest one
+      const parts = (form.dataset.pagefindMerge || "").split(" ").filter(Boolean);
       loading = import(url).then(async (module) => {
         await module.options({ excerptLength: 40 });
+        for (const part of parts) await module.mergeIndex(new URL(part, document.baseURI).pathname);
         await module.init();
         return module;
       });
@@ -201,9 +204,14 @@ function main() {
     const seen = new Set();
     try {
       const module = await pagefind();
-      const options = current.q ? { filters } : { filters, sort: { date: "desc" } };
-      for (const query of queries.concat(loose ? [loose] : [])) {
-        if (query === loose && found.length >= PAGE_SIZE) break;
+      // Without words the results are listed newest first. Each part of the index sorts only
+      // its own pages, and parts never split a year: so list one year after another.
+      const years = current.q || current.year || !year ? [""] : [...year.options].map((o) => o.value).filter(Boolean);
+      const searches = current.q
+        ? queries.concat(loose ? [loose] : []).map((query) => [query, { filters }])
+        : years.map((y) => [null, { filters: y ? { ...filters, year: y } : filters, sort: { date: "desc" } }]);
+      for (const [query, options] of searches) {
+        if (query === loose && loose && found.length >= PAGE_SIZE) break;
         const search = await module.search(query, options);
         if (mine !== token) return;
         for (const result of search ? search.results : []) {

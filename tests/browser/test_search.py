@@ -297,3 +297,47 @@ def test_results_pass_axe(open_page: Callable[..., WatchedPage]) -> None:
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     assert [v["id"] for v in result["violations"]] == []
+
+
+@pytest.fixture(scope="module")
+def parted_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site with its search index in several parts (a few pages a part)."""
+    import shutil
+    from datetime import date
+
+    from site_builder import search as search_module
+    from site_builder.pipeline import Options, build
+
+    root = tmp_path_factory.mktemp("parted")
+    shutil.copytree(SAMPLE_CONTENT, root / "content")
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(search_module, "SHARD_PAGES", 8)
+    try:
+        build(Options(content_dir=root / "content", out_dir=root / "output", today=date(2026, 11, 29)), lambda _: None)
+    finally:
+        monkey.undo()
+    assert len([p for p in (root / "output").iterdir() if p.name.startswith("pagefind-")]) >= 2
+    return root / "output"
+
+
+def test_an_index_in_parts_finds_and_lists_like_one(
+    open_page: Callable[..., WatchedPage], served_site: Callable[..., ServedSite], parted_output: Path
+) -> None:
+    watched = open_page(served_site(parted_output))
+    page = watched.page
+    # words from policies in older parts and in the newest one
+    assert search(watched, "提取现金")[0]["href"] == "/policies/yanglao-fuwu-butie-banfa/"
+    assert search(watched, "丧葬负担")[0]["href"] == "/policies/binzang-huimin-zhengce/"
+    # a category without words: every policy of it, from every part, newest first
+    page.get_by_label("搜索政策文件和页面").fill("")
+    page.get_by_label("组配分类", exact=True).select_option("社会救助")
+    wait_for_results(watched)
+    while page.get_by_role("button", name=re.compile("更多")).is_visible():
+        page.get_by_role("button", name=re.compile("更多")).click()
+        wait_for_results(watched)
+    listed = results(watched)
+    assert {r["href"] for r in listed} == policies_of(parted_output, "社会救助", "")  # of any year
+    dates = [re.search(r"日期：(\S+)", r["meta"]).group(1) for r in listed]  # type: ignore[union-attr]
+    assert dates == sorted(dates, reverse=True)
+    assert watched.console_errors == []
+
