@@ -7,6 +7,7 @@ path relative to the content folder's parent (so ``content/policies/a.md:3: …`
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +29,17 @@ class Problem:
 
 
 @functools.lru_cache(maxsize=1 << 14)  # the model names thousands of files from a few folders
-def _shown(folder: Path, name: str, root: Path) -> str:
+def _shown(path: str, root: Path) -> str:
+    file = Path(path)
     try:  # the link itself, not its target: a symlink is shown where it is
-        return (folder.resolve() / name).relative_to(root.resolve()).as_posix()
+        return (_resolved(file.parent) / file.name).relative_to(_resolved(root)).as_posix()
     except ValueError:
-        return (folder / name).as_posix()
+        return file.as_posix()
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()  # a system call per part of the path: once per folder, not per file
 
 
 class ContentError(Exception):
@@ -51,7 +58,7 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def rel(self, path: Path | str) -> str:
-        return _shown(Path(path).parent, Path(path).name, self.display_root)
+        return _shown(os.fspath(path), self.display_root)
 
     def error(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Problem(self.rel(path), max(line, 1), message))

@@ -274,6 +274,7 @@ class StagingDir:
         self.path.mkdir()
         self.update = update and self.out.is_dir()
         self._changes = _Changes(self.out, self.root / "old")
+        self.published = False
         self.committed = False
 
     def __enter__(self) -> Self:
@@ -291,10 +292,13 @@ class StagingDir:
         and remove each file of the output that is neither staged nor in ``keep``."""
         assert self.update
         os.chmod(self.path, 0o755)
-        staged = _files(self.path, skip=later)
         for rel in sorted(r for r in _files(self.out, skip=later) if r not in keep):
             self._changes.move(self.out / rel, self.root / "old" / rel, prune=True)
-        for rel in sorted(staged):
+        self._move_staged(skip=later)
+        self.published = True
+
+    def _move_staged(self, skip: Iterable[str]) -> None:
+        for rel in sorted(_files(self.path, skip=skip)):
             self._changes.move(self.path / rel, self.out / rel)
 
     def commit(self, keep: set[str], replace_dirs: Iterable[str] = ()) -> None:
@@ -307,7 +311,10 @@ class StagingDir:
                     self._changes.move(self.out / rel, self.root / "old" / rel)
                 if (self.path / rel).is_dir():
                     self._changes.move(self.path / rel, self.out / rel)
-            self.publish(keep, replace_dirs)
+            if self.published:  # the rest of the output is already as it should be
+                self._move_staged(skip=replace_dirs)
+            else:
+                self.publish(keep, replace_dirs)
         else:
             if self.out.exists():
                 self._changes.move(self.out, self.root / "old")
