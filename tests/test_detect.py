@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from site_builder.identifiers import luhn_is_valid, resident_id_check_char
+from site_builder.identifiers import luhn_is_valid, resident_id_check_char, uscc_is_valid
+from site_builder.privacy import detect
 from site_builder.privacy.detect import (
     BANK_CARD,
     MOBILE,
@@ -329,3 +331,70 @@ def test_landline_followed_by_date_is_not_caught(phone: str, date: object, separ
 @given(st.text(alphabet=st.characters(exclude_categories=["Nd"])))
 def test_text_without_digits_has_no_findings(text: str) -> None:
     assert scan_text(text) == []
+
+
+# --- the fast path of scan_text finds exactly what the straightforward scan finds -------------
+# `scan_text` folds only the characters the scan can tell apart and looks for chains only inside
+# regions of 11+ digits; this is the scan without either shortcut, over the whole normalised text.
+
+_PLAIN_USCC_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])")
+
+
+def straightforward_scan(text: str, allow: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
+    allowed = detect._bare_allow(allow)
+
+    def blank(match: re.Match[str]) -> str:
+        code = match.group()
+        if not uscc_is_valid(code):
+            return code
+        id_shaped = code[:17].isdigit() and code[17] in "0123456789X"
+        in_index_no = re.compile(r"/[0-9]{4}").match(normalised, match.end()) is not None
+        return "U" * len(code) if not id_shaped or in_index_no or code in allowed else code
+
+    normalised = normalize(text)
+    normalised = _PLAIN_USCC_TOKEN.sub(blank, normalised)
+    runs = []
+    for match in re.finditer(f"[0-9](?:[{detect._INVISIBLE}]*[0-9])*", normalised):
+        start, end = match.span()
+        if start >= 2 and normalised[start - 1] == "." and normalised[start - 2].isdigit():
+            continue
+        digits = re.sub(f"[{detect._INVISIBLE}]", "", match.group())
+        runs.append(detect._Run(start, end, digits, normalised[end : end + 1] in ("X", "x")))
+    found = []
+    for chain in detect._chains(normalised, runs):
+        for offset, kind, digits in detect._scan_chain(chain):
+            if kind != RESIDENT_ID and digits in allowed:
+                continue
+            line = text.count("\n", 0, offset)
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            found.append((line + 1, column, kind, mask_number(kind, digits)))
+    return sorted(found)
+
+
+# Every character `normalize` maps, folded by the scan or not, and what sits next to numbers.
+_MAPPED = "".join(sorted(chr(code) for code in detect._TRANSLATION))
+SCAN_PIECES = st.one_of(
+    st.sampled_from(
+        [ID_X, ID_DIGIT, CARD_19, CARD_16, USCC_ALL_DIGITS, "11379900005183427E", "91350100M000100Y43", "13812345678",
+         "138 1234 5678", "+86 138-1234-5678", "0086", "/2024-00001", "0.3", "1.", "2026-11-29", "6222 0212 3456"]
+    ),
+    st.text(alphabet="0123456789 -./Xx\nUE号\u200b\u00ad\u00b2\u0663" + _MAPPED, max_size=8),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SCAN_PIECES, max_size=14), st.sampled_from([frozenset(), frozenset({"13812345678"}),
+                                                             frozenset({USCC_ALL_DIGITS, "0599-86612345"})]))
+def test_scan_text_agrees_with_the_straightforward_scan(pieces: list[str], allow: frozenset[str]) -> None:
+    text = "".join(pieces)
+    assert [(f.line, f.column, f.kind, f.masked) for f in scan_text(text, allow)] == straightforward_scan(text, allow)
+
+
+def test_characters_the_scan_does_not_fold_look_the_same_to_it() -> None:
+    for code, to in detect._TRANSLATION.items():
+        if code in detect._FOLD:
+            continue
+        ch = chr(code)
+        assert to not in detect._SIGNIFICANT and to not in detect._INVISIBLE and ch not in detect._INVISIBLE
+        assert not ch.isdigit() and not to.isdigit() and not ch.isascii()

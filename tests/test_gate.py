@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SITE_YAML, TODAY, USCC, policy_md, run_cli, run_process, tree_bytes
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from site_builder.identifiers import luhn_is_valid, resident_id_check_char
@@ -311,3 +311,82 @@ def test_scan_large_text_over_many_lines() -> None:
     lines[17] = f"<td>{ID_NUMBER}</td>"
     found = list(gate.scan_large_text("\n".join(lines), frozenset()))
     assert [(f.line, f.kind) for f in found] == [(18, detect.RESIDENT_ID), (4322, detect.MOBILE)]
+
+
+# --- the byte prefilter in front of _CANDIDATE loses no line ----------------------------------
+
+
+def test_every_digit_and_separator_becomes_zeros_and_nothing_else_does() -> None:
+    number_chars = gate._DIGIT_CHARS + gate._SEPARATOR_CHARS
+    assert all(gate._CANDIDATE.fullmatch(f"1{ch}" * 10 + "1") for ch in gate._SEPARATOR_CHARS)
+    assert all(gate._CANDIDATE.fullmatch(ch * 11) for ch in gate._DIGIT_CHARS)
+    for ch in number_chars:
+        assert set(ch.encode("utf-8").translate(gate._NUMBER_BYTES)) == {ord("0")}
+    number_bytes = {byte for ch in number_chars for byte in ch.encode("utf-8")}
+    for byte in set(range(256)) - number_bytes:
+        assert gate._NUMBER_BYTES[byte] == byte != ord("0")
+
+
+LINE_PIECES = st.one_of(
+    PIECES,
+    st.builds(str.join, st.sampled_from(gate._SEPARATOR_CHARS), st.sampled_from(["13812345678", "１３８１２３４５６７８"])),
+    st.text(alphabet="0123456789０１２３４５６７８９，（）。、 \t\n-—\u200b\u3000\u2060\ufeff号a>", max_size=12),
+    st.text(max_size=6),
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(LINE_PIECES, max_size=30))
+def test_candidate_lines_are_the_lines_the_pattern_matches(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    lines = text.split("\n")
+    expected = [(n, line) for n, line in enumerate(lines) if gate._CANDIDATE.search(line)]
+    assert list(gate._candidate_lines(text)) == expected
+
+
+NAME_PIECES = st.sampled_from(
+    ["<td", "<th", "<t", "<tr>", ' class="', 'class="', "roster-name", "roster-names", " x-roster-name", '"', ">",
+     "<", "</th>", " ", "\n", "张*", "李四", "&#26446;", "=", 'scope="row"', "a"]
+)
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.lists(NAME_PIECES, max_size=40))
+@example(['<td class="a>b roster-name">', "李四", "<"])
+@example(['<td class="<x roster-name">', "李四", "<"])
+@example(['<th title=">" class="roster-name">', "李四", "<", '<th class="roster-name" x=">">', "张*", "<"])
+@example(['<th class="roster-name"', "\n", 'class="roster-name">', "李四", "<"])
+def test_roster_names_are_the_matches_of_the_pattern(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = [(m.span(), m.group(1)) for m in gate._ROSTER_NAME.finditer(text)]
+    assert [(m.span(), m.group(1)) for m in gate._roster_names(text)] == expected
+
+
+# --- and scan_large_text, which scans only windows around those matches, finds what scan_text does
+
+
+WINDOW_PIECES = st.one_of(
+    PIECES,
+    st.sampled_from(["91350100M000100Y43", "ABCDEFGHJKLMNPQRST", ".", "/2024", "x", "11379900005183427E/2024-00001"]),
+    st.text(alphabet="0123456789ABCXYZabx", min_size=1, max_size=40),
+    st.text(alphabet="汉字，。 .-/", min_size=1, max_size=40),
+)
+
+
+@settings(deadline=None, max_examples=500)
+@given(st.lists(WINDOW_PIECES, max_size=25), st.sampled_from([frozenset(), frozenset({USCC, "13812345678"})]))
+@example(["9aaB9X1XA9X845bx8474Y", "91350100M000100Y43", ".", "１３８１２３４５６７８"], frozenset())
+def test_scan_large_text_sees_enough_around_each_number(pieces: list[str], allow: frozenset[str]) -> None:
+    text = "".join(pieces)
+    assert list(gate.scan_large_text(text, allow)) == scan_text(text, allow)
+
+
+def test_a_window_reaches_far_enough() -> None:
+    # "Y9135…Y43" is no token (a letter before it), so ".１３８…" is a decimal fraction; a window
+    # starting one character later would see a whole organisation code there and report a mobile
+    before = "9aaB9X1XA9X845bx8474Y91350100M000100Y43.１３８１２３４５６７８"
+    # an all-digit USCC at the head of an index number is no ID: the window must reach the "/2024"
+    after = "索引号 113799000051800197/2024-00001"
+    for text in (before, after):
+        assert list(gate.scan_large_text(text, frozenset())) == scan_text(text) == []
+    assert gate._WINDOW_BEFORE >= 20 and gate._WINDOW_AFTER >= 23

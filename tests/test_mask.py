@@ -103,3 +103,15 @@ def test_mask_is_idempotent(name: str) -> None:
 @given(st.text(min_size=1, max_size=10).filter(lambda s: s.strip().strip("·•・．‧･∙⋅") != ""))
 def test_any_masked_name_passes_the_gate(name: str) -> None:
     assert is_masked(mask_name(name))
+
+
+def straightforward_is_masked(name: str) -> bool:
+    """`is_masked` as SPEC 4 words it: normalise the dots, then count what is revealed."""
+    text = name.strip().translate(str.maketrans(dict.fromkeys("•・．‧･∙⋅", "·")))
+    return "*" in text and sum(1 for ch in text if ch not in "*·") <= 3
+
+
+@given(st.one_of(any_names, st.text(alphabet="张三丰欧阳*·•・．‧･∙⋅ \u3000aZ", max_size=10)))
+def test_is_masked_counts_as_spec_4_says(name: str) -> None:
+    assert is_masked(name) == straightforward_is_masked(name)
+    assert is_masked(mask_name(name)) == straightforward_is_masked(mask_name(name))

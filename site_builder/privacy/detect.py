@@ -30,6 +30,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from ..identifiers import luhn_is_valid, resident_id_is_valid, uscc_is_valid
@@ -67,13 +68,34 @@ _TRANSLATION: Final = _translation_table()
 _INVISIBLE: Final = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _DIGIT_RUN: Final = re.compile(f"[0-9](?:[{_INVISIBLE}]*[0-9])*")
 _INVISIBLE_CHARS: Final = re.compile(f"[{_INVISIBLE}]")
-_USCC_TOKEN: Final = re.compile(r"(?<![0-9A-Za-z])[0-9A-Z]{18}(?![0-9A-Za-z])")
+# An 18-character code not touching another letter or digit. The look-behind follows the first
+# character (which it also checks, to be fixed-width) so that the pattern starts with a character
+# class, which the regex engine skips to directly instead of trying every position.
+_USCC_TOKEN: Final = re.compile(r"[0-9A-Z](?<![0-9A-Za-z][0-9A-Z])[0-9A-Z]{17}(?![0-9A-Za-z])")
 _INDEX_NO_TAIL: Final = re.compile(r"/[0-9]{4}")
 _MOBILE: Final = re.compile(r"1[3-9][0-9]{9}")
 _SEPARATORS: Final = " -"
 _MAX_DIGITS: Final = 19
 # Mobile (bare, +86, 0086), bank card 16-19 and resident ID 18 (17 before a final X).
 _CANDIDATE_LENGTHS: Final = frozenset({11, 13, 15, 16, 17, 18, 19})
+
+# The scan looks at a character only to ask whether it is a digit (ASCII, or any `str.isdigit`
+# one two places before a decimal fraction), a letter (USCC tokens, the X of an ID), ".", "/",
+# a separator or an invisible character. `normalize` maps a few hundred characters, most of them
+# (full-width punctuation: ，：（）) onto characters that answer all of these as they did, so the
+# scan folds only the ones it can tell apart, and usually finds none to fold: the translation
+# of a whole page, one dictionary lookup per character, was the slowest step of the gate.
+_SIGNIFICANT: Final = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz./" + _SEPARATORS)
+_FOLD: Final = {code: to for code, to in _TRANSLATION.items() if to in _SIGNIFICANT}
+_FOLDED_CHARS: Final = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]+")
+# Where runs joined into a chain hold the fewest digits of a number, in the folded text: a digit,
+# then digits with invisible characters or single separators between them. Every chain with a
+# finding lies inside one such region (a region only ignores the decimal fractions that break
+# a chain), and each region starts and ends on a run boundary, so the runs outside the regions,
+# nearly all the digits of a page, need no Python-level work at all.
+_REGION: Final = re.compile(
+    f"[0-9](?:[{_INVISIBLE}]*[0-9]|[{re.escape(_SEPARATORS)}][0-9]){{{min(_CANDIDATE_LENGTHS) - 1},}}"
+)
 
 _ID_BREAKS: Final = frozenset({3, 6, 10, 12, 14})
 _MOBILE_BREAKS: Final = frozenset({3, 7})
@@ -137,8 +159,12 @@ class _Run:
     x_suffix: bool  # the run is followed by X/x, the possible check character of an ID
 
 
+@lru_cache(maxsize=64)
 def _bare_allow(entries: frozenset[str]) -> frozenset[str]:
-    """Allow-list entries as bare digits (mobiles without +86/0086) and upper-case USCCs."""
+    """Allow-list entries as bare digits (mobiles without +86/0086) and upper-case USCCs.
+
+    Cached: a build passes the same ``pii.allow`` to thousands of calls.
+    """
     bare: set[str] = set()
     for entry in entries:
         text = normalize(entry).strip().upper()
@@ -155,12 +181,22 @@ def _bare_allow(entries: frozenset[str]) -> frozenset[str]:
     return frozenset(bare)
 
 
+_uscc_is_valid: Final = lru_cache(maxsize=4096)(uscc_is_valid)  # every page repeats the publisher's
+
+
+def _fold(text: str) -> str:
+    """`normalize` as far as the scan can tell (see `_FOLD`); ``text`` itself when nothing changes."""
+    if _FOLDED_CHARS.search(text) is None:
+        return text
+    return _FOLDED_CHARS.sub(lambda match: match.group().translate(_FOLD), text)
+
+
 def _blank_organisation_codes(text: str, allow: frozenset[str]) -> str:
     """Replace USCCs that cannot be a person's number by letters, so no run is found in them."""
 
     def replace(match: re.Match[str]) -> str:
         code = match.group()
-        if not uscc_is_valid(code):
+        if not _uscc_is_valid(code):
             return code
         id_shaped = code[:17].isdigit() and code[17] in "0123456789X"
         in_index_no = _INDEX_NO_TAIL.match(text, match.end()) is not None
@@ -171,15 +207,19 @@ def _blank_organisation_codes(text: str, allow: frozenset[str]) -> str:
     return _USCC_TOKEN.sub(replace, text)
 
 
-def _digit_runs(text: str) -> list[_Run]:
-    """Digit runs of ``text`` in order, without the fraction parts of decimals."""
+def _digit_runs(text: str, start: int = 0, end: int | None = None) -> list[_Run]:
+    """Digit runs of ``text`` (between ``start`` and ``end``, which must not cut a run) in order,
+    without the fraction parts of decimals."""
     runs: list[_Run] = []
-    for match in _DIGIT_RUN.finditer(text):
+    for match in _DIGIT_RUN.finditer(text, start, len(text) if end is None else end):
         start, end = match.span()
         if start >= 2 and text[start - 1] == "." and text[start - 2].isdigit():
             continue
         x_suffix = text[end : end + 1] in ("X", "x")
-        runs.append(_Run(start, end, _INVISIBLE_CHARS.sub("", match.group()), x_suffix))
+        digits = match.group()
+        if not digits.isascii():  # invisible characters inside
+            digits = _INVISIBLE_CHARS.sub("", digits)
+        runs.append(_Run(start, end, digits, x_suffix))
     return runs
 
 
@@ -271,15 +311,18 @@ def scan_text(text: str, allow: frozenset[str] = frozenset()) -> list[Finding]:
     which is a valid USCC exempts that exact code as an organisation's (the gate should pass the
     publisher's own USCC here, since an all-digit USCC passes GB 11643 one time in 11).
     """
-    allowed = _bare_allow(allow)
-    normalised = _blank_organisation_codes(normalize(text), allowed)
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    allowed = _bare_allow(frozenset(allow))  # a set passed by mistake must not break the cache
+    folded = _blank_organisation_codes(_fold(text), allowed)
+    line_starts: list[int] = []
     findings: list[Finding] = []
-    for chain in _chains(normalised, _digit_runs(normalised)):
-        for offset, kind, digits in _scan_chain(chain):
-            if kind != RESIDENT_ID and digits in allowed:
-                continue
-            line = bisect_right(line_starts, offset) - 1
-            column = offset - line_starts[line] + 1
-            findings.append(Finding(line + 1, column, kind, mask_number(kind, digits)))
+    for region in _REGION.finditer(folded):
+        for chain in _chains(folded, _digit_runs(folded, *region.span())):
+            for offset, kind, digits in _scan_chain(chain):
+                if kind != RESIDENT_ID and digits in allowed:
+                    continue
+                if not line_starts:  # the first finding; most texts have none
+                    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+                line = bisect_right(line_starts, offset) - 1
+                column = offset - line_starts[line] + 1
+                findings.append(Finding(line + 1, column, kind, mask_number(kind, digits)))
     return sorted(findings, key=lambda finding: (finding.line, finding.column))

@@ -94,42 +94,117 @@ def message(finding: Finding, where: str = "") -> str:
     return f"个人信息：{finding.message}{where}，不能发布（第 {finding.column} 列）{hint}"
 
 
-def _class_of(targets: str) -> str:
-    """A regex character class of every BMP character that `normalize` maps into ``targets``."""
+def _chars_mapped_to(targets: str) -> str:
+    """Every BMP character (but the line break) that `normalize` maps into ``targets``."""
     chars = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
-    mapped = normalize(chars)
-    return "".join(re.escape(ch) for ch, to in zip(chars, mapped) if to in targets and ch != "\n")
+    return "".join(ch for ch, to in zip(chars, normalize(chars)) if to in targets and ch != "\n")
+
+
+def _class_of(chars: str) -> str:
+    """The inside of a regex character class matching exactly ``chars``."""
+    return "".join(re.escape(ch) for ch in chars)
 
 
 # Where a number could be: 11 or more digits (the shortest finding is a mobile), with nothing
 # between them but spaces, hyphens and invisible characters, in any of the forms `normalize`
 # accepts (full-width digits, ideographic spaces, dashes). A superset of what `scan_text` looks
 # at, and no finding spans a line break, so only the lines this matches need the full scan.
-_DIGIT = _class_of("0123456789")
-_SEPARATOR = _class_of(" -") + "\t\r\f\v\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_DIGIT_CHARS = _chars_mapped_to("0123456789")
+_SEPARATOR_CHARS = _chars_mapped_to(" -") + "".join(
+    chr(code)
+    for code in (0x09, 0x0D, 0x0C, 0x0B, 0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                 *range(0x2060, 0x2065), 0xFEFF)
+)
+_DIGIT = _class_of(_DIGIT_CHARS)
+_SEPARATOR = _class_of(_SEPARATOR_CHARS)
 _CANDIDATE = re.compile(f"[{_DIGIT}](?:[{_SEPARATOR}]*[{_DIGIT}]){{10,}}")
 
 
+def _number_bytes_table() -> bytes:
+    """A `bytes.translate` table taking every byte of the UTF-8 form of a digit or separator to
+    ``0`` and every other byte to itself (so ``0`` comes only from those)."""
+    table = bytearray(range(256))
+    for ch in _DIGIT_CHARS + _SEPARATOR_CHARS:
+        for byte in ch.encode("utf-8"):
+            table[byte] = ord("0")
+    assert table[ord("\n")] == ord("\n")  # a line break stays one, so lines can be counted
+    return bytes(table)
+
+
+# `_CANDIDATE` visits every digit of a page, and a page is full of digits (dates, amounts, row
+# numbers): it was the slowest step of the gate. Translated by this table, the UTF-8 bytes of
+# any `_CANDIDATE` match become eleven or more ``0``s in a row (each character becomes one to
+# three ``0``s), which a plain substring search finds at C speed; only the few lines holding such
+# a run, and then holding a real match, go further. A harmless run of separators or full-width
+# punctuation also makes ``0``s: such a line only costs the exact `_CANDIDATE` search.
+_NUMBER_BYTES = _number_bytes_table()
+_ELEVEN = b"0" * 11
+
+
+def _candidate_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(0-based number, text) of every line of ``text`` that `_CANDIDATE` matches, in order."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    image = encoded.translate(_NUMBER_BYTES)  # same length and the same line breaks as ``encoded``
+    line, counted = 0, 0
+    hit = image.find(_ELEVEN)
+    while hit >= 0:
+        start = image.rfind(b"\n", 0, hit) + 1
+        end = image.find(b"\n", hit)
+        end = len(image) if end < 0 else end
+        line += image.count(b"\n", counted, start)
+        counted = start
+        candidate = encoded[start:end].decode("utf-8", "surrogatepass")
+        if _CANDIDATE.search(candidate):
+            yield line, candidate
+        hit = image.find(_ELEVEN, end)
+
+
+# How much of a line around a `_CANDIDATE` match `scan_text` needs to see to decide as it would
+# over the whole line: a USCC token (18 characters, one more each side to see that it ends there,
+# and the "/2024" of an index number after it) that reaches the match, or the "1." of a decimal
+# before it, or the "X" of an ID after it. A token touching the match or the two characters before
+# it starts at most 19 before and ends at most 18 after, so its neighbours and tail lie within
+# 20 before and 23 after. A cut at the edge of a window only makes a token there look whole; such
+# a token ends or starts too far from the match to change it. Some margin to spare:
+_WINDOW_BEFORE = 32
+_WINDOW_AFTER = 32
+
+
+def _candidate_windows(text: str) -> Iterator[tuple[int, int, str]]:
+    """(0-based line, offset in the line, part) of every part of ``text`` that `scan_text` needs:
+    each `_CANDIDATE` match with enough of its line around it, overlapping parts merged.
+
+    Every chain `scan_text` finds a number in lies inside a `_CANDIDATE` match (both are digits
+    with nothing but separators and invisible characters between them), so the rest of a line
+    cannot change its findings. Search-index fragments hold a whole page on one line: scanning
+    a few dozen characters around each number instead of the page is most of the gain.
+    """
+    for number, line in _candidate_lines(text):
+        windows: list[list[int]] = []
+        for match in _CANDIDATE.finditer(line):
+            start, end = max(0, match.start() - _WINDOW_BEFORE), match.end() + _WINDOW_AFTER
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        for start, end in windows:
+            yield number, start, line[start:end]
+
+
 def scan_large_text(text: str, allow: frozenset[str]) -> Iterator[Finding]:
-    """`scan_text` over the lines of ``text`` that may hold a number, with file line numbers.
+    """`scan_text` over the parts of ``text`` that may hold a number, with file lines and columns.
 
     Most lines of a page hold no run of 11 digits; scanning only the others (many lines to a
     call) keeps the gate fast over large outputs without changing what it finds.
     """
-    starts: list[int] = []  # 0-based line numbers of candidate lines, ascending
-    line, position = 0, 0
-    for match in _CANDIDATE.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        if not starts or starts[-1] != line:
-            starts.append(line)
-    if not starts:
-        return
-    lines = text.split("\n")
-    for first in range(0, len(starts), CHUNK_LINES):
-        numbers = starts[first : first + CHUNK_LINES]
-        for f in scan_text("\n".join(lines[n] for n in numbers), allow):
-            yield Finding(numbers[f.line - 1] + 1, f.column, f.kind, f.masked)
+    windows = list(_candidate_windows(text))
+    for first in range(0, len(windows), CHUNK_LINES):
+        chunk = windows[first : first + CHUNK_LINES]
+        # parts joined by line breaks: no number spans one, and a line break, like the end of a
+        # string, is neither a digit, a letter, a separator nor a decimal point
+        for f in scan_text("\n".join(part for _, _, part in chunk), allow):
+            number, offset, _ = chunk[f.line - 1]
+            yield Finding(number + 1, offset + f.column, f.kind, f.masked)
 
 
 def _decode(data: bytes) -> str:
@@ -138,6 +213,13 @@ def _decode(data: bytes) -> str:
 
 def scan_bytes(data: bytes, name: str, allow: frozenset[str]) -> Iterator[tuple[int, str]]:
     """(line, message) for every finding in a file called ``name`` with content ``data``."""
+    yield from _scan_bytes(data, name, allow, [])
+
+
+def _scan_bytes(data: bytes, name: str, allow: frozenset[str], decoded: list[str]) -> Iterator[tuple[int, str]]:
+    """`scan_bytes`, appending to ``decoded`` the ``_decode(data)`` it made, if it made one: the
+    roster-name check reads the same text, and a city's roster pages are the bulk of the output."""
+    original = data
     suffix = Path(name).suffix.lower()
     if data[:2] == b"\x1f\x8b":  # the search index: gzip, then a pagefind_dcd header
         try:
@@ -156,6 +238,8 @@ def scan_bytes(data: bytes, name: str, allow: frozenset[str]) -> Iterator[tuple[
     elif suffix in SKIP or data[:4] == b"\x00asm":
         return
     text = _decode(data)
+    if data is original:
+        decoded.append(text)
     if suffix in MARKUP and "&" in text:  # 1&#51;8… shows as a number on the page: read it as shown
         text = "\n".join(html.unescape(line).replace("\n", " ").replace("\r", " ") for line in text.split("\n"))
     for f in scan_large_text(text, allow):
@@ -252,20 +336,43 @@ def check_output(
         rel = path.relative_to(root).as_posix()
         shown = f"{label}/{rel}"
         data = path.read_bytes()
-        for line, text in scan_bytes(data, path.name, allow):
+        decoded: list[str] = []
+        for line, text in _scan_bytes(data, path.name, allow, decoded):
             problems.append(Problem(shown, line, text))
         if rel.startswith("rosters/") and path.suffix == ".html":
-            problems += _unmasked_names(_decode(data), shown)
+            problems += _unmasked_names(decoded[0] if decoded else _decode(data), shown)
     return problems
 
 
 def _unmasked_names(text: str, shown: str) -> Iterable[Problem]:
     """Roster pages mark each name cell with class ``roster-name``; every one must be masked."""
-    for match in _ROSTER_NAME.finditer(text):
+    for match in _roster_names(text):
         name = html.unescape(match.group(1)).strip()
         if not is_masked(name):
             line = text.count("\n", 0, match.start()) + 1
             yield Problem(shown, line, _name_message(name))
+
+
+def _roster_names(text: str) -> Iterator[re.Match[str]]:
+    """``_ROSTER_NAME.finditer(text)``, without trying the pattern at every other cell's tag.
+
+    A match at ``p`` has ``class="`` with no ``>`` between ``p`` and it, then no ``"`` up to its
+    ``roster-name``; so that ``"`` is the last one before the ``roster-name`` (k), and ``p`` lies
+    after the last ``>`` before ``class="``. Both "last before" positions only grow with k, so
+    no match starts before the bound that the next ``roster-name`` gives, and searching from
+    there finds what searching from the end of the previous match finds.
+    """
+    position = 0
+    while (name_at := text.find("roster-name", position)) >= 0:
+        start = position
+        quote = text.rfind('"', position, name_at)
+        if quote - 6 > position:  # room for class=" after position
+            start = max(position, text.rfind(">", position, quote - 6) + 1)
+        match = _ROSTER_NAME.search(text, start)
+        if match is None:
+            return
+        yield match
+        position = match.end()
 
 
 def gate_entries(entries: Iterable[Entry], render: Callable[[Render], bytes], label: str, config: SiteConfig) -> None:
@@ -281,9 +388,10 @@ def gate_entries(entries: Iterable[Entry], render: Callable[[Render], bytes], la
         else:
             data = render(entry)
         shown = f"{label}/{entry.path}"
-        found += (Problem(shown, line, text) for line, text in scan_bytes(data, entry.path, allow))
+        decoded: list[str] = []
+        found += (Problem(shown, line, text) for line, text in _scan_bytes(data, entry.path, allow, decoded))
         if entry.path.startswith("rosters/") and entry.path.endswith(".html"):
-            found += _unmasked_names(_decode(data), shown)
+            found += _unmasked_names(decoded[0] if decoded else _decode(data), shown)
     if found:
         raise ContentError(found)
 
