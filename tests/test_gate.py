@@ -93,6 +93,9 @@ def test_unmasked_roster_name(content: Content) -> None:
     lines, code = build_twice(root, {"rosters/r.csv": ROSTER_CSV.replace("李*", "李四")})
     assert code == 1
     assert lines[0].startswith("content/rosters/r.csv:3: 个人信息：户主姓名未遮蔽，应写作 “李*”")
+    # again, from the cache of the checks: the same refusal
+    again = run_cli("build", "--content", str(root), "--out", str(root.parent / "output"), "--today", TODAY)
+    assert again.code == 1 and again.lines == lines
 
 
 def test_personal_number_in_a_roster_csv_and_an_expired_roster(content: Content) -> None:

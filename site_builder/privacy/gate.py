@@ -34,6 +34,7 @@ from .mask import is_masked, mask_name
 if TYPE_CHECKING:
     from ..config import SiteConfig
     from ..site import Site
+    from ..sources.rosters import Roster
 
 __all__ = [
     "allow_list",
@@ -305,10 +306,15 @@ def check_sources(site: Site, problems: Problems, cache: SourceCache | None = No
     for path in dict.fromkeys(paths):  # an attachment shared by two policies is read once
         # a file read by an earlier build with the same pii.allow gives the same findings
         cached(cache, "gate", [path], problems, partial(_scan_source, path, allow))
-    for roster in site.rosters:
-        for record in roster.records:
-            if not is_masked(record.name):
-                problems.error(roster.records_source, record.line, _name_message(record.name))
+    for roster in site.rosters:  # the same files give the same names: checked once per content
+        files = dict.fromkeys([roster.source, roster.records_source])
+        cached(cache, "gate-names", files, problems, partial(_check_names, roster))
+
+
+def _check_names(roster: Roster, problems: Problems) -> None:
+    for record in roster.records:
+        if not is_masked(record.name):
+            problems.error(roster.records_source, record.line, _name_message(record.name))
 
 
 def _scan_source(path: Path, allow: frozenset[str], problems: Problems) -> None:
