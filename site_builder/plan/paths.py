@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..problems import Problems
@@ -33,9 +33,9 @@ def check_paths(entries: Iterable[Entry], content_dir: Path) -> None:
     folded: dict[str, Entry] = {}
     folders: dict[str, Entry] = {}  # folded folder path → the first entry that needs it
     for entry in entries:
-        where, line = _origin(entry, site_yaml)
         bad = _bad_path(entry.path)
         if bad:
+            where, line = _origin(entry, site_yaml)  # only for a bad path: it searches the context
             problems.error(where, line, f"输出路径 “{_shown(entry.path)}” {bad}（{_describe(entry, problems)}）")
             continue
         key = _fold(entry.path)
@@ -74,8 +74,7 @@ def check_paths(entries: Iterable[Entry], content_dir: Path) -> None:
 
 
 def _bad_path(path: str) -> str:
-    pure = PurePosixPath(path)
-    if not path or path.startswith("/") or pure.is_absolute():
+    if not path or path.startswith("/"):  # the only absolute POSIX paths (PurePosixPath.is_absolute)
         return "不是相对路径"
     segments = path.split("/")
     if any(s in ("", ".", "..") for s in segments):

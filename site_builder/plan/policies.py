@@ -17,9 +17,15 @@ CATALOG_CRUMB = ("政府信息公开目录", "catalog/")
 
 def plan_policies(site: Site) -> list[Entry]:
     by_slug = site.policies_by_slug
+    # who replaces whom, in one pass: searching all policies for each one was quadratic (4 million
+    # comparisons, the most of plan_site, for a city's 2,000 policies)
+    replaced: dict[str, list[Policy]] = {}
+    for policy in site.policies:
+        if policy.superseded_by:
+            replaced.setdefault(policy.superseded_by, []).append(policy)
     entries: list[Entry] = []
     for policy in site.policies:
-        replacing = [p for p in site.policies if p.superseded_by == policy.slug]
+        replacing = replaced.get(policy.slug, [])
         entries.append(
             Render(
                 f"policies/{policy.slug}/index.html",
@@ -59,12 +65,19 @@ def plan_policies(site: Site) -> list[Entry]:
 
 def plan_catalog(site: Site) -> list[Entry]:
     size = site.config.page_size
-    categories = [(c, [p for p in site.policies if p.category == c]) for c in site.config.categories]
-    years = [(y, [p for p in site.policies if p.year == y]) for y in site.policy_years()]
+    by_category: dict[str, list[Policy]] = {}
+    by_year: dict[int, list[Policy]] = {}
+    for policy in site.policies:  # one pass, newest first within each group as in site.policies
+        by_category.setdefault(policy.category, []).append(policy)
+        by_year.setdefault(policy.year, []).append(policy)
+    categories = [(c, by_category.get(c, [])) for c in site.config.categories]
+    years = [(y, by_year[y]) for y in site.policy_years()]
     facets = {"categories": [(c, len(ps)) for c, ps in categories], "years": [(y, len(ps)) for y, ps in years]}
     entries: list[Entry] = []
 
-    def listing(policies: list[Policy], base: str, heading: str, crumbs: tuple, current: str) -> None:
+    def listing(
+        policies: list[Policy], base: str, heading: str, crumbs: tuple[tuple[str, str | None], ...], current: str
+    ) -> None:
         for items, pagination, path in paginate(policies, size, base):
             title = heading if pagination.number == 1 else f"{heading}（第 {pagination.number} 页）"
             entries.append(
@@ -97,7 +110,7 @@ def plan_pages(site: Site) -> list[Entry]:
     entries: list[Entry] = []
     nav_for = {"guide": "guide", "system": "system"}
     for page in site.pages:
-        crumbs: tuple = (HOME_CRUMB, (page.title, None))
+        crumbs: tuple[tuple[str, str | None], ...] = (HOME_CRUMB, (page.title, None))
         nav = nav_for.get(page.slug, "")
         if page.report_year is not None:
             crumbs = (HOME_CRUMB, ("政府信息公开年报", "annual-reports/"), (page.title, None))
