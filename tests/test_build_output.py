@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import posixpath
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from urllib.parse import urljoin
 
 import pytest
-
 from conftest import SAMPLE_CONTENT, copy_content, policy_md, run_cli, run_process, tree_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from site_builder.render import env
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
@@ -142,3 +147,44 @@ def test_missing_site_yaml(tmp_path: Path) -> None:
     assert result.code == 1
     assert "content/site.yaml:1: 缺少站点配置文件 site.yaml" in result.err
     shutil.rmtree(tmp_path / "content")
+
+
+# Links are worked out by string shortcuts (render/env.py) that must agree with the standard
+# library everywhere, including on paths no plan makes (hostile Markdown links, odd base URLs).
+_SEGMENT = st.sampled_from(["policies", "catalog", "低保", "page-2", "a.html", "%E4", ".", "..", "", "x;y", "q?1",
+                            "f#2", " s", "a:b", "\\", "\t", ".well-known"])
+_PATH = st.lists(_SEGMENT, max_size=5).map("/".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PATH, _PATH, st.booleans())
+def test_relative_paths_agree_with_posixpath(target: str, folder: str, leading_slash: bool) -> None:
+    path = ("/" if leading_slash else "") + target or "."
+    start = folder or "."
+    try:
+        expected = posixpath.relpath(path, start)
+    except ValueError:
+        return
+    assert env._relpath(path, start) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(["https://mz.example.gov.cn", "http://h:8080", "https://h/sub", "https://h/a//b", "https://h?q",
+                     "https://h/./x", "ftp://h", "https://h/x;p", "https://", "http://h/a/.."]),
+    _PATH,
+    st.booleans(),
+    st.integers(0, 4),
+    _PATH,
+)
+def test_print_url_shortcut_agrees_with_urljoin(host: str, path: str, folder: bool, ups: int, rest: str) -> None:
+    page = f"{host}/{path}" + ("/" if folder else "")
+    href = "../" * ups + rest
+    assert urljoin(*env._lift(page, href)) == urljoin(page, href)
+
+
+def test_print_url_shortcut_shares_work_between_pages_at_one_depth() -> None:
+    assert env._lift("https://h/mz/policies/a/", "../../static/site.css") == ("https://h/mz/", "static/site.css")
+    assert env._lift("https://h/catalog/page-2/", "../page-3/") == ("https://h/catalog/", "page-3/")
+    assert env.relative_url("catalog/低保/", "policies/a/index.html") == "../../catalog/%E4%BD%8E%E4%BF%9D/"
+    assert env.relative_url("policies/a/", "policies/a/index.html") == "./"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown.treeprocessors import InlineProcessor
 
 from site_builder.render.markdown import MarkdownRenderer
 
@@ -59,3 +62,33 @@ def test_markdown_instance_is_reset_between_documents() -> None:
     second = md.render("[用引用][ref]")
     assert "https://a.example/" in first or True
     assert "https://a.example/" not in second
+
+
+# The quick inline stage (_QuickInline) skips inline patterns that cannot match; the HTML must be
+# exactly what Python-Markdown's own inline stage makes, for prose and for every markup character.
+_reference = MarkdownRenderer()
+_reference._md.treeprocessors.register(InlineProcessor(_reference._md), "inline", 20)  # the stock stage
+_MARKUP = st.sampled_from(
+    ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "|", "-", ":", " ",
+     "  \n", "\n", "\n\n", "1. ", "* ", "> ", "http://a.example/", "a@b.cn", "&amp;", "&#20013;", "<b>", "</b>",
+     "/catalog/", "[链接](/catalog/)", "| 项目 | 金额 |\n|---|---:|\n| 低保 | 1,120元 |\n", "低保", "第一条", "。"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKUP, max_size=30).map("".join))
+def test_quick_inline_stage_makes_the_same_html_as_python_markdown(text: str) -> None:
+    assert md.render(text) == _reference.render(text)
+
+
+def test_quick_inline_stage_on_every_kind_of_inline_markup() -> None:
+    text = (
+        "**加粗** *强调* __粗__ _斜_ `代码` \\*转义\\* [链接](/catalog/ \"标题\") ![图](/static/a.png)\n"
+        "[引用][r] <https://www.gov.cn/> <a@b.cn> <abbr title=\"最低生活保障\">低保</abbr> &copy; &#20013;  \n"
+        "换行后 x_y_z 1 * 2\n\n[r]: https://www.mca.gov.cn/\n"
+    )
+    assert md.render(text) == _reference.render(text)
+    html = render(text)
+    assert html.find("strong").get_text() == "加粗" and html.find("code").get_text() == "代码"
+    assert [a["href"] for a in html.find_all("a")][:2] == ["../../catalog/", "https://www.mca.gov.cn/"]
+    assert html.find("br") is not None

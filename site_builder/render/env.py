@@ -27,13 +27,42 @@ def relative_url(target: str, current: str) -> str:
     """
     folder = posixpath.dirname(current) or "."
     base, _, fragment = target.partition("#")
-    rel = posixpath.relpath(base or ".", folder)
+    rel = _relpath(base or ".", folder)
     if (base == "" or base.endswith("/")) and not rel.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     url = quote(rel, safe="/.-_~")
     return f"{url}#{fragment}" if fragment else url
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the page's folder, for each of its links
+def _segments(path: str) -> tuple[str, ...] | None:
+    """The segments of a clean relative path (``.`` is none), or None when it needs normalising."""
+    if path == ".":
+        return ()
+    parts = path.split("/")
+    if parts[-1] == "":
+        parts.pop()
+    if not parts or any(p in ("", ".", "..") for p in parts):
+        return None
+    return tuple(parts)
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start)`` without its two ``abspath`` calls (a ``getcwd`` each).
+
+    Page links are almost all between clean site paths, where the answer is plain string work;
+    anything else (``..``, empty segments, absolute paths from hostile Markdown) goes to
+    ``posixpath.relpath`` itself, so the result is the same in every case.
+    """
+    to, here = _segments(path), _segments(start)
+    if to is None or here is None:
+        return posixpath.relpath(path, start)
+    common = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        common += 1
+    return "/".join(("..",) * (len(here) - common) + to[common:]) or "."
 @jinja2.pass_context
 def _url_for(context: Any, target: str) -> str:
     root = context.get("absolute_root")
@@ -63,12 +92,61 @@ def _print_urls(context: Any, markup: str) -> Markup:
         href = _HREF.search(tag)
         if href is None or "data-print-url=" in tag or href.group(1).startswith("#"):
             return tag
-        absolute = urljoin(page, html.unescape(href.group(1)))
-        if urlsplit(absolute).scheme not in ("http", "https"):
-            return tag
-        return f'{tag[:-1]} data-print-url="{escape(absolute)}">'
+        attribute = _print_url_attribute(*_lift(page, html.unescape(href.group(1))))
+        return f"{tag[:-1]}{attribute}>" if attribute else tag
 
     return Markup(_LINK_START.sub(add, str(markup)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _print_url_attribute(page: str, href: str) -> str:
+    """`` data-print-url="…"`` for a link from ``page`` to ``href``, or "" when it is not http(s)."""
+    absolute = urljoin(page, href)
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return ""
+    return f' data-print-url="{escape(absolute)}"'
+
+
+# A relative path that ``urljoin`` only appends: no scheme, query, fragment, parameters,
+# whitespace, empty segments or dot segments (the last segment may be empty: a folder).
+_SEGMENT = r"[^\x00-\x20\x7f:?#;\\/]"
+_PLAIN = re.compile(rf"(?:(?!\.\.?/){_SEGMENT}+/)*(?!\.\.?$){_SEGMENT}*")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _folders(page: str) -> tuple[str, ...]:
+    """``https://h/a/b/`` → (``https://h/a/b/``, ``https://h/a/``, ``https://h/``); () if not that plain."""
+    if not page.endswith("/") or not page.startswith(("http://", "https://")) or "?" in page or "#" in page:
+        return ()
+    root = page.find("/", page.index("//") + 2) + 1
+    path = page[root:]
+    if not _PLAIN.fullmatch(path):
+        return ()
+    folders = [page]
+    while path:
+        path = path[: path.rindex("/", 0, len(path) - 1) + 1] if "/" in path[:-1] else ""
+        folders.append(page[:root] + path)
+    return tuple(folders)
+
+
+def _lift(page: str, href: str) -> tuple[str, str]:
+    """An equal (page, href) pair for ``urljoin``, with the href's leading ``../`` taken off the page.
+
+    ``../../static/site.css`` from ``https://h/policies/a/`` and from ``…/policies/b/`` is the same
+    ``static/site.css`` from ``https://h/``: the resolved link is then worked out (and cached) once
+    for all pages at one depth, instead of once per page. Pairs this cannot prove equal are
+    returned as they are.
+    """
+    if not href.startswith("../"):
+        return page, href
+    folders = _folders(page)
+    up = 0
+    while href.startswith("../", 3 * up) and up + 1 < len(folders):
+        up += 1
+    rest = href[3 * up :]
+    if not folders or not _PLAIN.fullmatch(rest):
+        return page, href
+    return folders[up], rest
 
 
 def cn_date(value: date | None) -> str:
@@ -101,6 +179,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no stat() of every template for every page
     )
     env.globals["url_for"] = _url_for
     env.globals["page_url"] = jinja2.pass_context(_page_url)
