@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
@@ -19,7 +20,7 @@ from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Report
 from .plan import Render, plan_site
 from .plan.search import search_shards
-from .privacy.gate import allow_list, check_sources, gate_entries, gate_output
+from .privacy.gate import allow_list, check_sources, gate_entries, gate_output, scan_output
 from .problems import ContentError, Problems
 from .render.renderer import Renderer
 from .search import SearchReport, Shard, bundle_dirs, index_site
@@ -104,13 +105,16 @@ def build(
     def renders() -> Renderer:
         return Renderer(options.template_dir, site.config, site.today, markdown_cache=markdown.data)
 
+    # The personal-data gate over each file this build writes, as it is written and before any of it
+    # is published (files taken over were checked by the build that wrote them); --strict checks
+    # everything at the end instead.
+    check = None if options.strict else partial(scan_output, label=options.out_dir.name, allow=allow_list(site.config))
+
     with StagingDir(options.out_dir, update) as staging:
-        result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, link=not update)
+        result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, not update, check)
         log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
-        # The personal-data gate over what this build wrote, before any of it is published (files
-        # taken over were checked by the build that wrote them; --strict checks everything at the end).
-        if not options.strict:
-            gate_output(staging.path, options.out_dir.name, site.config, result.written)
+        if result.findings:
+            raise ContentError(result.findings)
         keep = {*result.records, MANIFEST_NAME}
         shards = search_shards(entries)
         bundles = {shard.bundle for shard in shards} | {p.name for p in bundle_dirs(out)}

@@ -36,6 +36,7 @@ from .problems import ContentError, Problem
 
 PARALLEL_MIN = 64  # fewer pages than this render faster in one process than a pool starts
 Record = tuple[str, int, int, str]  # (fingerprint, size, mtime_ns, sha256) of one written output file
+Check = Callable[[str, bytes], list[Problem]]  # the personal-data findings in an output file's bytes
 
 
 class UnsafeOutputPath(Exception):
@@ -93,6 +94,7 @@ class WriteResult:
     written: list[str] = field(default_factory=list)  # rendered or copied by this build
     reused: list[str] = field(default_factory=list)  # taken over from the previous output
     markdown: dict[str, str] = field(default_factory=dict)  # newly rendered bodies, for the cache
+    findings: list[Problem] = field(default_factory=list)  # of ``check`` in what was written
 
 
 class Renders:
@@ -114,12 +116,15 @@ def write_site(
     renders: Callable[[], Renders],
     jobs: int = 1,
     link: bool = True,
+    check: Check | None = None,
 ) -> WriteResult:
     """Write every planned entry into ``staging``.
 
     ``memory`` holds the records of the previous build into ``previous``; an entry with the
     same fingerprint whose old file is untouched is not rendered again: with ``link`` it is
     hard-linked into ``staging`` (a whole site), without it is left where it is (an update).
+    Each file written is passed to ``check`` with its bytes, by the process that made it (the
+    personal-data gate then runs on every core, without reading the files back).
     """
     result = WriteResult()
     todo: list[tuple[Entry, str]] = []
@@ -135,15 +140,16 @@ def write_site(
     pages = [(e, fp) for e, fp in todo if isinstance(e, Render)]
     for entry, fp in todo:
         if not isinstance(entry, Render):
-            result.records[entry.path] = _write_one(staging, entry, fp, None)
+            result.records[entry.path] = _write_one(staging, entry, fp, None, check, result.findings)
             result.written.append(entry.path)
     if jobs > 1 and len(pages) >= PARALLEL_MIN:
-        records, markdown = _render_parallel(pages, staging, renders, jobs)
+        records, markdown, findings = _render_parallel(pages, staging, renders, jobs, check)
     else:
-        records, markdown = _render_serial(pages, staging, renders())
+        records, markdown, findings = _render_serial(pages, staging, renders(), check)
     result.records.update(records)
     result.written += [e.path for e, _ in pages]
     result.markdown.update(markdown)
+    result.findings += findings
     return result
 
 
@@ -165,7 +171,9 @@ def _take_over(previous: Path, staging: Path, rel: str, old: Record, link: bool)
         return False
 
 
-def _write_one(staging: Path, entry: Entry, fp: str, renderer: Renders | None) -> Record:
+def _write_one(
+    staging: Path, entry: Entry, fp: str, renderer: Renders | None, check: Check | None, findings: list[Problem]
+) -> Record:
     target = safe_target(staging, entry.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(entry, Copy):
@@ -176,20 +184,23 @@ def _write_one(staging: Path, entry: Entry, fp: str, renderer: Renders | None) -
         assert renderer is not None
         data = renderer.render(entry)
     target.write_bytes(data)
+    if check is not None:
+        findings += check(entry.path, data)
     st = target.stat()
     return fp, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()  # the manifest's hash
 
 
 def _render_serial(
-    pages: Iterable[tuple[Entry, str]], staging: Path, renderer: Renders
-) -> tuple[dict[str, Record], dict[str, str]]:
-    records = {entry.path: _write_one(staging, entry, fp, renderer) for entry, fp in pages}
-    return records, renderer.new_markdown()
+    pages: Iterable[tuple[Entry, str]], staging: Path, renderer: Renders, check: Check | None
+) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
+    findings: list[Problem] = []
+    records = {entry.path: _write_one(staging, entry, fp, renderer, check, findings) for entry, fp in pages}
+    return records, renderer.new_markdown(), findings
 
 
 # Parallel rendering forks worker processes that inherit the plan: nothing is pickled on the
 # way in, only small records (and newly rendered Markdown, for the cache) on the way back.
-_JOB: tuple[list[tuple[Entry, str]], Path, Callable[[], Renders]] | None = None
+_JOB: tuple[list[tuple[Entry, str]], Path, Callable[[], Renders], Check | None] | None = None
 _WORKER: Renders | None = None
 
 
@@ -199,25 +210,29 @@ def _init_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _work(chunk: tuple[int, list[int]]) -> tuple[int, dict[str, Record], dict[str, str], list[Problem] | None]:
+_Done = tuple[int, dict[str, Record], dict[str, str], list[Problem] | None, list[Problem]]
+
+
+def _work(chunk: tuple[int, list[int]]) -> _Done:
     global _WORKER
     assert _JOB is not None
-    pages, staging, renders = _JOB
+    pages, staging, renders, check = _JOB
     if _WORKER is None:
         _WORKER = renders()
     number, indexes = chunk
+    findings: list[Problem] = []
     try:
-        records = {pages[i][0].path: _write_one(staging, pages[i][0], pages[i][1], _WORKER) for i in indexes}
+        records = {pages[i][0].path: _write_one(staging, *pages[i], _WORKER, check, findings) for i in indexes}
     except ContentError as exc:  # ContentError does not survive pickling; send its problems
-        return number, {}, {}, list(exc.problems)
+        return number, {}, {}, list(exc.problems), []
     except KeyboardInterrupt:  # a worker that dies of it would leave the pool waiting forever
-        return number, {}, {}, None
-    return number, records, _WORKER.new_markdown(), []
+        return number, {}, {}, None, []
+    return number, records, _WORKER.new_markdown(), [], findings
 
 
 def _render_parallel(
-    pages: list[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int
-) -> tuple[dict[str, Record], dict[str, str]]:
+    pages: list[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None
+) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
     global _JOB
     size = max(8, min(64, len(pages) // (jobs * 8) or 1))
     starts = range(0, len(pages), size)
@@ -225,21 +240,23 @@ def _render_parallel(
     records: dict[str, Record] = {}
     markdown: dict[str, str] = {}
     failed: dict[int, list[Problem]] = {}
-    _JOB = (pages, staging, renders)
+    findings: list[Problem] = []
+    _JOB = (pages, staging, renders, check)
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker) as pool:
-            for number, part, md, found in pool.imap_unordered(_work, chunks):
+            for number, part, md, found, seen in pool.imap_unordered(_work, chunks):
                 if found is None:
                     raise KeyboardInterrupt
                 records.update(part)
                 markdown.update(md)
+                findings += seen
                 if found:
                     failed[number] = found
     finally:
         _JOB = None
     if failed:  # report what a serial build would: the first failing page in plan order
         raise ContentError(failed[min(failed)])
-    return records, markdown
+    return records, markdown, findings
 
 
 def link_tree(source: Path, target: Path) -> None:

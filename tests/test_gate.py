@@ -134,6 +134,18 @@ def test_finding_only_in_the_output(content: Content) -> None:
     assert result.code == 1 and any(line.startswith("output/index.html:") for line in result.lines)
 
 
+def test_pages_rendered_in_parallel_are_checked_as_they_are_written(content: Content) -> None:
+    """The render workers check each page they write (enough pages here for several workers)."""
+    many = {f"policies/p{n}.md": policy_md(index_no=f"{USCC}/2024-{n + 100:05d}", doc_no=None) for n in range(70)}
+    root = content(good_files() | many, site_yaml=SITE_YAML.replace("phone: 0599-86600000", f"phone: {MOBILE}"))
+    out = root.parent / "output"
+    result = run_cli("build", "--content", str(root), "--out", str(out), "--today", TODAY, "--jobs", "2")
+    assert result.code == 1, result.err
+    shown = {line.split(":")[0] for line in result.lines if "发现手机号码 138****5678" in line}
+    assert {f"output/policies/p{n}/index.html" for n in range(70)} <= shown
+    assert not out.exists()
+
+
 def test_out_folder_name_is_used_in_output_paths(content: Content) -> None:
     root = content(good_files(), site_yaml=SITE_YAML.replace("phone: 0599-86600000", f"phone: {MOBILE}"))
     result = run_cli("build", "--content", str(root), "--out", str(root.parent / "public"), "--today", TODAY)

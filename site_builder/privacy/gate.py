@@ -339,15 +339,19 @@ def check_output(
     problems: list[Problem] = []
     files = sorted(p for p in root.rglob("*") if p.is_file()) if only is None else [root / p for p in sorted(only)]
     for path in files:
-        rel = path.relative_to(root).as_posix()
-        shown = f"{label}/{rel}"
-        data = path.read_bytes()
-        decoded: list[str] = []
-        for line, text in _scan_bytes(data, path.name, allow, decoded):
-            problems.append(Problem(shown, line, text))
-        if rel.startswith("rosters/") and path.suffix == ".html":
-            problems += _unmasked_names(decoded[0] if decoded else _decode(data), shown)
+        problems += scan_output(path.relative_to(root).as_posix(), path.read_bytes(), label, allow)
     return problems
+
+
+def scan_output(rel: str, data: bytes, label: str, allow: frozenset[str]) -> list[Problem]:
+    """The findings in one output file (``rel`` in the output folder ``label``), from its bytes:
+    what `check_output` reads back from disk, and what a render worker checks as it writes."""
+    shown = f"{label}/{rel}"
+    decoded: list[str] = []
+    found = [Problem(shown, line, text) for line, text in _scan_bytes(data, rel.rsplit("/", 1)[-1], allow, decoded)]
+    if rel.startswith("rosters/") and rel.endswith(".html"):
+        found += _unmasked_names(decoded[0] if decoded else _decode(data), shown)
+    return found
 
 
 def _unmasked_names(text: str, shown: str) -> Iterable[Problem]:
@@ -393,11 +397,7 @@ def gate_entries(entries: Iterable[Entry], render: Callable[[Render], bytes], la
             data = entry.text.encode("utf-8")
         else:
             data = render(entry)
-        shown = f"{label}/{entry.path}"
-        decoded: list[str] = []
-        found += (Problem(shown, line, text) for line, text in _scan_bytes(data, entry.path, allow, decoded))
-        if entry.path.startswith("rosters/") and entry.path.endswith(".html"):
-            found += _unmasked_names(decoded[0] if decoded else _decode(data), shown)
+        found += scan_output(entry.path, data, label, allow)
     if found:
         raise ContentError(found)
 
