@@ -44,16 +44,16 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     checked_against = digest(_site_yaml(options), options.base_url or "")
     cache = SourceCache(store, checked_against) if store is not None else None
     with_files = SourceCache(store, digest(checked_against, stat_digest(config.content_dir / "files"))) if store else None
-    policies = load_policies(config, problems, with_files)  # attachments: their sizes are shown
+    policies = load_policies(config, problems, with_files, options.jobs)  # attachments: their sizes are shown
     pages = load_pages(config, problems, cache)
     standards = load_standards(config, problems, cache)
-    rosters = load_rosters(config, problems, cache)
+    rosters = load_rosters(config, problems, cache, options.jobs)
     site = build_model(
         config, policies, pages, options.today, problems, drafts=options.drafts, standards=standards,
         rosters=rosters,
     )
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
-    check_sources(site, problems, gate_cache)  # the personal-data gate over every source that would be published
+    check_sources(site, problems, gate_cache, options.jobs)  # the personal-data gate over every source that would be published
     problems.raise_if_errors(options.strict)
     log(f"已读取：政策文件 {len(site.policies)} 件（共 {len(policies)} 个文件），页面 {len(site.pages)} 个")
     log(f"已读取：救助保障标准 {len(site.standards)} 项")

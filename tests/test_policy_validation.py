@@ -170,3 +170,27 @@ def test_check_reports_like_build_and_writes_nothing(content: Callable[..., Path
     assert result.code == 1
     assert any(line.startswith(f"{SHOWN}:4:") for line in problems_of(result))
     assert sorted(p.name for p in root.parent.iterdir()) == ["content"]
+
+
+def test_policies_loaded_on_several_processes_give_what_one_process_gives(content: Callable[..., Path]) -> None:
+    """A first build loads its policies on forked processes: the same policies, and the same
+    problems in the same order, as one by one."""
+    from site_builder import cache
+    from site_builder.config import load_config
+    from site_builder.problems import Problems
+    from site_builder.sources.policies import load_policies
+
+    files = {f"policies/p{n:02d}.md": policy_md(index_no=f"{USCC}/2024-{n + 100:05d}", doc_no=None)
+             for n in range(2 * cache.PARALLEL_LOADS)}
+    files["policies/p05.md"] = policy_md(date="2024-02-30")
+    files["policies/p27.md"] = policy_md(category="无此分类", index_no=f"{USCC}/2024-00127")
+    root = content(files)
+    outcomes = []
+    for processes in (1, 2):
+        problems = Problems(root.parent)
+        config = load_config(root, problems, None)
+        assert config is not None
+        policies = load_policies(config, problems, None, processes)
+        outcomes.append(([(p.slug, p.title, p.body) for p in policies], [str(p) for p in problems]))
+    assert outcomes[0] == outcomes[1]
+    assert len(outcomes[0][0]) == 2 * cache.PARALLEL_LOADS - 2 and len(outcomes[0][1]) >= 2

@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import SourceCache, cached
+from ..cache import SourceCache, cached, cached_each
 from ..plan import Copy, Entry, Render, Text
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
@@ -287,7 +287,7 @@ def scan_file(path: Path, allow: frozenset[str], name: str | None = None) -> Ite
     yield from scan_bytes(path.read_bytes(), name or path.name, allow)
 
 
-def check_sources(site: Site, problems: Problems, cache: SourceCache | None = None) -> None:
+def check_sources(site: Site, problems: Problems, cache: SourceCache | None = None, processes: int = 1) -> None:
     """Record a problem for every personal number in a source that would be published.
 
     Rosters are checked whole, published today or not: SPEC 4 keeps personal data out of
@@ -303,9 +303,10 @@ def check_sources(site: Site, problems: Problems, cache: SourceCache | None = No
     paths += discover(content / "standards", "**/*.yaml") + discover(content / "standards", "**/*.yml")
     for pattern in ("**/*.yaml", "**/*.yml", "**/*.csv"):
         paths += discover(content / "rosters", pattern)
-    for path in dict.fromkeys(paths):  # an attachment shared by two policies is read once
-        # a file read by an earlier build with the same pii.allow gives the same findings
-        cached(cache, "gate", [path], problems, partial(_scan_source, path, allow))
+    # an attachment shared by two policies is read once; a file read by an earlier build with the
+    # same pii.allow gives the same findings
+    loads = [([path], partial(_scan_source, path, allow)) for path in dict.fromkeys(paths)]
+    cached_each(cache, "gate", loads, problems, processes)
     for roster in site.rosters:  # the same files give the same names: checked once per content
         files = dict.fromkeys([roster.source, roster.records_source])
         cached(cache, "gate-names", files, problems, partial(_check_names, roster))

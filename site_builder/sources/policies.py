@@ -11,7 +11,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from ..cache import SourceCache, cached, digest
+from ..cache import SourceCache, cached_each, digest
 from ..config import SiteConfig
 from ..identifiers import uscc_is_valid
 from ..problems import Problems
@@ -115,16 +115,15 @@ class Policy:
         return self.lines.get(key, 1)
 
 
-def load_policies(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Policy]:
-    """Every policy file under ``content/policies/``, checked one by one (or taken from the cache
-    when neither the file nor what it is checked against has changed)."""
+def load_policies(
+    config: SiteConfig, problems: Problems, cache: SourceCache | None = None, processes: int = 1
+) -> list[Policy]:
+    """Every policy file under ``content/policies/``, checked one by one on ``processes``
+    processes (or taken from the cache when neither the file nor what it is checked against has
+    changed)."""
     root = config.content_dir / "policies"
-    policies = []
-    for path in discover(root, "**/*.md", problems):
-        policy = cached(cache, "policy", [path], problems, partial(load_policy, path, config))
-        if policy is not None:
-            policies.append(policy)
-    return policies
+    loads = [([path], partial(load_policy, path, config)) for path in discover(root, "**/*.md", problems)]
+    return [p for p in cached_each(cache, "policy", loads, problems, processes) if p is not None]
 
 
 def load_policy(path: Path, config: SiteConfig, problems: Problems) -> Policy | None:

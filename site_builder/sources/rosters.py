@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..cache import SourceCache, cached, digest
+from ..cache import SourceCache, cached_each, digest
 from ..config import SiteConfig
 from ..privacy.mask import is_masked, mask_name
 from ..problems import Problems
@@ -139,8 +139,11 @@ def default_title(program: str, district: str, period: str, stage: str) -> str:
     return f"{district}{when}{program}{stage}名单"
 
 
-def load_rosters(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Roster]:
-    """Every roster under ``content/rosters/``, checked one by one; CSVs without a YAML are errors."""
+def load_rosters(
+    config: SiteConfig, problems: Problems, cache: SourceCache | None = None, processes: int = 1
+) -> list[Roster]:
+    """Every roster under ``content/rosters/``, checked one by one (on ``processes`` processes);
+    CSVs without a YAML are errors."""
     root = config.content_dir / "rosters"
     yamls = discover(root, "**/*.yaml") + discover(root, "**/*.yml")
     stems = {path.with_suffix("") for path in yamls}
@@ -151,13 +154,12 @@ def load_rosters(config: SiteConfig, problems: Problems, cache: SourceCache | No
                 1,
                 f"名单 CSV 缺少同名的元数据文件 {path.stem}.yaml（写明项目、区县、期别、公示类型和公示开始日期）",
             )
-    rosters = []
-    for path in sorted(yamls):
-        files = [path, *([path.with_suffix(".csv")] if path.with_suffix(".csv").is_file() else [])]
-        roster = cached(cache, "roster", files, problems, partial(load_roster, path, config))
-        if roster is not None:
-            rosters.append(roster)
-    return rosters
+    loads = [
+        ([path, *([path.with_suffix(".csv")] if path.with_suffix(".csv").is_file() else [])],
+         partial(load_roster, path, config))
+        for path in sorted(yamls)
+    ]
+    return [r for r in cached_each(cache, "roster", loads, problems, processes) if r is not None]
 
 
 def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | None:
