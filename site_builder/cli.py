@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from .last_build import LastBuild
 from .options import TEMPLATE_DIR, Options
@@ -199,7 +200,38 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def log(message: str) -> None:
+    _PROGRESS.clear()
     print(message, file=sys.stderr, flush=True)
+
+
+class TerminalProgress:
+    """The counts of a long stage (生成页面：1200/2865) on one line of a terminal, redrawn at most
+    five times a second and cleared before the next log line. Silent unless ``stream`` is a
+    terminal and the CI variable is unset: CI logs and redirected output get the stage lines only."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.enabled = stream.isatty() and not os.environ.get("CI")
+        self.drawn = 0.0
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.enabled or (done < total and now - self.drawn < 0.2):
+            return
+        self.drawn = now
+        self.stream.write(f"\r{stage}：{done}/{total}\x1b[K")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+_PROGRESS = TerminalProgress(sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -222,7 +254,10 @@ def _run(args: argparse.Namespace) -> int:
             if report is None:
                 from .pipeline import build
 
-                report = build(options, log, last=last)
+                try:
+                    report = build(options, log, last=last, progress=_PROGRESS)
+                finally:
+                    _PROGRESS.clear()  # before the problems, if it failed
             for warning in report.problems.warnings:
                 log(str(warning))
             log(f"完成：{report.files} 个文件写入 {args.out}（{report.seconds:.2f} 秒）")

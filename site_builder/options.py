@@ -14,6 +14,7 @@ from pathlib import Path
 from .problems import Problems
 
 Log = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (stage, done, total): for a live display on a terminal
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -36,4 +37,4 @@ class Report:
     problems: Problems
 
 
-__all__ = ["TEMPLATE_DIR", "Log", "Options", "Report"]
+__all__ = ["TEMPLATE_DIR", "Log", "Options", "Progress", "Report"]

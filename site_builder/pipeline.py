@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .cache import SourceCache, Store, builder_digest, cache_folder, digest, sta
 from .config import load_config
 from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
-from .options import TEMPLATE_DIR, Log, Options, Report
+from .options import TEMPLATE_DIR, Log, Options, Progress, Report
 from .plan import Render, plan_site
 from .plan.search import search_shards
 from .privacy.gate import allow_list, check_sources, gate_entries, gate_output, scan_output
@@ -64,7 +64,11 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
 
 
 def build(
-    options: Options, log: Log, on_pages: Callable[[], None] | None = None, last: LastBuild | None = None
+    options: Options,
+    log: Log,
+    on_pages: Callable[[], None] | None = None,
+    last: LastBuild | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Build into ``options.out_dir``; the old output stays in place on any failure.
 
@@ -73,7 +77,8 @@ def build(
     byte-identical to a build from scratch.
 
     When nothing changed since the last good build (``last``, made from ``options`` if not
-    given), nothing is done. When only some files changed, they are published first and ``on_pages`` is called (the
+    given), nothing is done. ``progress`` hears the counts of the long stages as they go (the
+    command line shows them on a terminal). When only some files changed, they are published first and ``on_pages`` is called (the
     preview reloads the browser then); the search index follows. A failure at any point still
     puts the previous output back.
     """
@@ -111,7 +116,8 @@ def build(
     check = None if options.strict else partial(scan_output, label=options.out_dir.name, allow=allow_list(site.config))
 
     with StagingDir(options.out_dir, update) as staging:
-        result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, not update, check)
+        result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, not update, check,
+                            progress and partial(progress, "生成页面"))
         log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
         if result.findings:
             raise ContentError(result.findings)
@@ -133,7 +139,8 @@ def build(
                 assert previous is not None
                 link_tree(previous / shard.bundle, staging.path / shard.bundle)
         if rebuilt:
-            log(_index(rebuilt, out if staging.update else staging.path, staging.path, options.jobs, len(shards)))
+            site_dir = out if staging.update else staging.path
+            log(_index(rebuilt, site_dir, staging.path, options.jobs, len(shards), progress))
             written = [p.relative_to(staging.path).as_posix() for s in rebuilt for p in (staging.path / s.bundle).rglob("*")
                        if p.is_file()]
             if not options.strict:
@@ -162,12 +169,18 @@ def build(
     return Report(len(entries), time.perf_counter() - started, problems)
 
 
-def _index(shards: list[Shard], site_dir: Path, staging: Path, jobs: int, parts: int) -> str:
+def _index(
+    shards: list[Shard], site_dir: Path, staging: Path, jobs: int, parts: int, progress: Progress | None = None
+) -> str:
     """Index each of ``shards`` from the pages in ``site_dir`` into its bundle folder in
     ``staging``, as many at a time as there are jobs (Pagefind uses one core); the log line."""
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(shards)))) as pool:
-        reports = list(pool.map(lambda s: index_site(site_dir, s.paths, bundle=staging / s.bundle), shards))
+        futures = [pool.submit(index_site, site_dir, s.paths, bundle=staging / s.bundle) for s in shards]
+        for done, _ in enumerate(as_completed(futures), 1):
+            if progress is not None:
+                progress("搜索索引（部分）", done, len(shards))
+        reports = [future.result() for future in futures]
     report = SearchReport(sum(r.pages for r in reports), sum(r.words for r in reports), time.perf_counter() - started)
     return report.summary() if parts == 1 else f"{report.summary()}；索引共 {parts} 个部分，重建了 {len(shards)} 个"
 

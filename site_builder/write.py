@@ -117,6 +117,7 @@ def write_site(
     jobs: int = 1,
     link: bool = True,
     check: Check | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> WriteResult:
     """Write every planned entry into ``staging``.
 
@@ -124,7 +125,8 @@ def write_site(
     same fingerprint whose old file is untouched is not rendered again: with ``link`` it is
     hard-linked into ``staging`` (a whole site), without it is left where it is (an update).
     Each file written is passed to ``check`` with its bytes, by the process that made it (the
-    personal-data gate then runs on every core, without reading the files back).
+    personal-data gate then runs on every core, without reading the files back). ``progress``
+    hears (pages rendered, pages to render) as rendering goes.
     """
     result = WriteResult()
     todo: list[tuple[Entry, str]] = []
@@ -142,10 +144,11 @@ def write_site(
         if not isinstance(entry, Render):
             result.records[entry.path] = _write_one(staging, entry, fp, None, check, result.findings)
             result.written.append(entry.path)
+    tell = progress or (lambda done, total: None)
     if jobs > 1 and len(pages) >= PARALLEL_MIN:
-        records, markdown, findings = _render_parallel(pages, staging, renders, jobs, check)
+        records, markdown, findings = _render_parallel(pages, staging, renders, jobs, check, tell)
     else:
-        records, markdown, findings = _render_serial(pages, staging, renders(), check)
+        records, markdown, findings = _render_serial(pages, staging, renders(), check, tell)
     result.records.update(records)
     result.written += [e.path for e, _ in pages]
     result.markdown.update(markdown)
@@ -191,10 +194,14 @@ def _write_one(
 
 
 def _render_serial(
-    pages: Iterable[tuple[Entry, str]], staging: Path, renderer: Renders, check: Check | None
+    pages: Sequence[tuple[Entry, str]], staging: Path, renderer: Renders, check: Check | None,
+    progress: Callable[[int, int], None],
 ) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
     findings: list[Problem] = []
-    records = {entry.path: _write_one(staging, entry, fp, renderer, check, findings) for entry, fp in pages}
+    records: dict[str, Record] = {}
+    for done, (entry, fp) in enumerate(pages, 1):
+        records[entry.path] = _write_one(staging, entry, fp, renderer, check, findings)
+        progress(done, len(pages))
     return records, renderer.new_markdown(), findings
 
 
@@ -231,7 +238,8 @@ def _work(chunk: tuple[int, list[int]]) -> _Done:
 
 
 def _render_parallel(
-    pages: list[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None
+    pages: list[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None,
+    progress: Callable[[int, int], None],
 ) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
     global _JOB
     size = max(8, min(64, len(pages) // (jobs * 8) or 1))
@@ -250,6 +258,7 @@ def _render_parallel(
                 records.update(part)
                 markdown.update(md)
                 findings += seen
+                progress(len(records), len(pages))
                 if found:
                     failed[number] = found
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import posixpath
 import shutil
 from collections.abc import Callable
@@ -188,3 +189,41 @@ def test_print_url_shortcut_shares_work_between_pages_at_one_depth() -> None:
     assert env._lift("https://h/catalog/page-2/", "../page-3/") == ("https://h/catalog/", "page-3/")
     assert env.relative_url("catalog/低保/", "policies/a/index.html") == "../../catalog/%E4%BD%8E%E4%BF%9D/"
     assert env.relative_url("policies/a/", "policies/a/index.html") == "./"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only_and_is_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.cli import TerminalProgress
+
+    monkeypatch.delenv("CI", raising=False)
+    terminal = _Terminal()
+    progress = TerminalProgress(terminal)
+    progress("生成页面", 1, 3)
+    progress("生成页面", 2, 3)  # within 0.2 s of the last: not drawn
+    progress("生成页面", 3, 3)  # the last count always is
+    progress.clear()
+    assert terminal.getvalue() == "\r生成页面：1/3\x1b[K\r生成页面：3/3\x1b[K\r\x1b[K"
+    monkeypatch.setenv("CI", "true")
+    quiet = _Terminal()
+    TerminalProgress(quiet)("生成页面", 3, 3)
+    piped = io.StringIO()
+    monkeypatch.delenv("CI")
+    TerminalProgress(piped)("生成页面", 3, 3)
+    assert quiet.getvalue() == "" and piped.getvalue() == ""
+
+
+def test_a_build_reports_its_progress_through_each_long_stage(tmp_path: Path) -> None:
+    from datetime import date
+
+    from site_builder.pipeline import Options, build
+
+    heard: list[tuple[str, int, int]] = []
+    build(Options(content_dir=copy_content(tmp_path / "content"), out_dir=tmp_path / "out", today=date(2026, 11, 29),
+                  jobs=2), lambda line: None, progress=lambda *counts: heard.append(counts))
+    pages = [done for stage, done, total in heard if stage == "生成页面"]
+    assert pages == sorted(pages) and heard[[s for s, _, _ in heard].index("生成页面")][2] == max(pages)
+    assert ("搜索索引（部分）", 1, 1) in heard
