@@ -139,12 +139,6 @@ class SourceCache:
         self.hits = 0
         self.misses = 0
 
-    def load(
-        self, kind: str, files: Iterable[Path], problems: Problems, loader: Callable[[Problems], T]
-    ) -> T:
-        """``loader(problems)``, or what it returned last time for the same bytes."""
-        return cached_each(self, kind, [(list(files), loader)], problems)[0]
-
     def lookup(self, kind: str, files: Sequence[Path]) -> tuple[Any, str, tuple[Any, tuple[Problem, ...]] | None] | None:
         """(key, fingerprint, what was remembered for them or None) — or None when a file cannot
         be read (its loader reports that, and nothing is remembered)."""
@@ -166,15 +160,15 @@ class SourceCache:
     def remember(self, key: Any, fingerprint: str, outcome: tuple[Any, tuple[Problem, ...]]) -> None:
         try:
             pickle.dumps(outcome[0])
-        except Exception:
-            return
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return  # not picklable: loaded again next time
         self.store.put(key, (fingerprint, outcome[0], outcome[1]))
 
 
 def cached(
     cache: SourceCache | None, kind: str, files: Iterable[Path], problems: Problems, loader: Callable[[Problems], T]
 ) -> T:
-    """``cache.load(…)`` when there is a cache, else just ``loader(problems)``."""
+    """``loader(problems)``, or what it returned last time for the same bytes of ``files``."""
     return cached_each(cache, kind, [(list(files), loader)], problems)[0]
 
 

@@ -77,10 +77,10 @@ def build(
     byte-identical to a build from scratch.
 
     When nothing changed since the last good build (``last``, made from ``options`` if not
-    given), nothing is done. ``progress`` hears the counts of the long stages as they go (the
-    command line shows them on a terminal). When only some files changed, they are published first and ``on_pages`` is called (the
-    preview reloads the browser then); the search index follows. A failure at any point still
-    puts the previous output back.
+    given), nothing is done. When only some files changed, they are published first and
+    ``on_pages`` is called (the preview reloads the browser then); the search index follows. A
+    failure at any point still puts the previous output back. ``progress`` hears the counts of
+    the long stages as they go (the command line shows them on a terminal).
     """
     started = time.perf_counter()
     last = last or LastBuild(options)

@@ -359,8 +359,7 @@ class _Changes:
         self.pruned: list[Path] = []  # folders removed from the output because they became empty
 
     def move(self, source: Path, target: Path, prune: bool = False) -> None:
-        inside = target == self.out or target.is_relative_to(self.out)
-        if inside and (target.exists() or target.is_symlink()):  # replaced: keep the old one aside
+        if target.is_relative_to(self.out) and (target.exists() or target.is_symlink()):  # replaced: keep the old one aside
             self.move(target, self.backup / target.relative_to(self.out))
         if not target.parent.exists():
             missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
