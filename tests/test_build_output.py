@@ -7,12 +7,13 @@ import posixpath
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import SAMPLE_CONTENT, copy_content, policy_md, run_cli, run_process, tree_bytes
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from site_builder.render import env
 
@@ -153,7 +154,7 @@ def test_missing_site_yaml(tmp_path: Path) -> None:
 # Links are worked out by string shortcuts (render/env.py) that must agree with the standard
 # library everywhere, including on paths no plan makes (hostile Markdown links, odd base URLs).
 _SEGMENT = st.sampled_from(["policies", "catalog", "低保", "page-2", "a.html", "%E4", ".", "..", "", "x;y", "q?1",
-                            "f#2", " s", "a:b", "\\", "\t", ".well-known"])
+                            "f#2", "g#", "#h", " s", "a:b", "\\", "\t", ".well-known"])
 _PATH = st.lists(_SEGMENT, max_size=5).map("/".join)
 
 
@@ -178,15 +179,24 @@ def test_relative_paths_agree_with_posixpath(target: str, folder: str, leading_s
     st.integers(0, 4),
     _PATH,
 )
+@example("https://h", "a", True, 0, "g#")  # urljoin drops an empty fragment
+@example("https://h", "a/b", True, 1, "g/#x\ty")  # and a tab anywhere
 def test_print_url_shortcut_agrees_with_urljoin(host: str, path: str, folder: bool, ups: int, rest: str) -> None:
     page = f"{host}/{path}" + ("/" if folder else "")
     href = "../" * ups + rest
     assert urljoin(*env._lift(page, href)) == urljoin(page, href)
+    absolute = urljoin(page, href)
+    expected = f' data-print-url="{escape(absolute)}"' if urlsplit(absolute).scheme in ("http", "https") else ""
+    assert env._print_url_attribute(page, href) == expected
 
 
 def test_print_url_shortcut_shares_work_between_pages_at_one_depth() -> None:
     assert env._lift("https://h/mz/policies/a/", "../../static/site.css") == ("https://h/mz/", "static/site.css")
     assert env._lift("https://h/catalog/page-2/", "../page-3/") == ("https://h/catalog/", "page-3/")
+    page = "https://h/rosters/r/page-2/"
+    assert env._print_url_attribute(page, "../page-9/#s2") == ' data-print-url="https://h/rosters/r/page-9/#s2"'
+    assert env._print_url_attribute(page, "s1-c2/") == ' data-print-url="https://h/rosters/r/page-2/s1-c2/"'
+    assert env._print_url_attribute(page, "tel:0599-1") == ""
     assert env.relative_url("catalog/低保/", "policies/a/index.html") == "../../catalog/%E4%BD%8E%E4%BF%9D/"
     assert env.relative_url("policies/a/", "policies/a/index.html") == "./"
 

@@ -92,15 +92,30 @@ def _print_urls(context: Any, markup: str) -> Markup:
         href = _HREF.search(tag)
         if href is None or "data-print-url=" in tag or href.group(1).startswith("#"):
             return tag
-        attribute = _print_url_attribute(*_lift(page, html.unescape(href.group(1))))
+        attribute = _print_url_attribute(page, html.unescape(href.group(1)))
         return f"{tag[:-1]}{attribute}>" if attribute else tag
 
     return Markup(_LINK_START.sub(add, str(markup)))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _print_url_attribute(page: str, href: str) -> str:
-    """`` data-print-url="…"`` for a link from ``page`` to ``href``, or "" when it is not http(s)."""
+    """`` data-print-url="…"`` for a link from ``page`` to ``href``, or "" when it is not http(s).
+
+    Most links on a page are plain relative paths (``../../static/site.css``, ``../page-9/#s2``),
+    and most pages have an address of their own, so caching by (page, href) seldom hits. A plain
+    path (and fragment) below a plain http(s) folder is simply appended to it, which is all
+    ``urljoin`` would do; anything else goes to ``urljoin``, cached.
+    """
+    path, hash_, fragment = href.partition("#")
+    if not hash_ or _FRAGMENT.fullmatch(fragment):
+        base, rest = _lift(page, path)
+        if _folders(base) and _PLAIN.fullmatch(rest):
+            return f' data-print-url="{escape(base + rest + hash_ + fragment)}"'
+    return _joined_attribute(*_lift(page, href))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _joined_attribute(page: str, href: str) -> str:
     absolute = urljoin(page, href)
     if urlsplit(absolute).scheme not in ("http", "https"):
         return ""
@@ -111,6 +126,7 @@ def _print_url_attribute(page: str, href: str) -> str:
 # whitespace, empty segments or dot segments (the last segment may be empty: a folder).
 _SEGMENT = r"[^\x00-\x20\x7f:?#;\\/]"
 _PLAIN = re.compile(rf"(?:(?!\.\.?/){_SEGMENT}+/)*(?!\.\.?$){_SEGMENT}*")
+_FRAGMENT = re.compile(r"[^\x00-\x20\x7f]+")  # kept as it is by ``urljoin`` (an empty one is dropped)
 
 
 @functools.lru_cache(maxsize=1 << 12)
