@@ -14,14 +14,16 @@ attribute, so the index is checked against the plan afterwards: a page that is n
 (a roster, above all) in the index fails the build.
 
 The bundled ``pagefind_extended`` binary is run directly (about a third faster than the Python
-API), from an empty working folder and without ``PAGEFIND_*`` variables, so that no stray
-``pagefind.yml`` or environment setting can change the index. Pagefind 1.5.2 writes its filter
-indexes in a random order; `pagefind_format.stabilize_filters` puts them in a fixed one, so two
-builds of the same site give byte-identical bundles.
+API), from a working folder of its own that holds only our ``pagefind.json`` (the exact list of
+pages) and without ``PAGEFIND_*`` variables, so that no stray ``pagefind.yml`` or environment
+setting can change the index. Pagefind 1.5.2 writes its filter indexes in a random order;
+`pagefind_format.stabilize_filters` puts them in a fixed one, so two builds of the same site
+give byte-identical bundles.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -185,12 +187,13 @@ def index_site(
         LANGUAGE,
         "--include-characters",
         INCLUDE_CHARACTERS,
-        "--glob",
-        file_glob(searchable),
     ]
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAGEFIND_")}
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="pagefind-cwd-") as cwd:  # no pagefind.yml can be picked up
+    with tempfile.TemporaryDirectory(prefix="pagefind-cwd-") as cwd:  # no stray pagefind.yml can be picked up
+        # The list of pages goes in a configuration file of our own, not on the command line: a
+        # command-line argument is limited to 128 KB, about 2,800 page paths.
+        (Path(cwd) / "pagefind.json").write_text(json.dumps({"glob": file_glob(searchable)}), encoding="utf-8")
         try:
             proc = subprocess.run(
                 command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False

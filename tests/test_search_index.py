@@ -106,6 +106,19 @@ def test_a_page_in_the_index_that_was_not_asked_for_fails_the_build(
         index_site(tmp_path, ["policies/a/index.html"])
 
 
+def test_a_part_of_thousands_of_pages_is_indexed_exactly(tmp_path: Path) -> None:
+    """A single year of a big city can hold thousands of policies, all in one part: their list is
+    longer than one command-line argument may be (128 KB), and still only they are indexed."""
+    page = '<html lang="zh-CN"><body><main data-pagefind-body><h1>第{}号</h1><p>最低生活保障</p></main></body></html>'
+    listed = [f"policies/{n:04d}-{'minzheng-gonggong-fuwu-zhengce-wenjian-' * 2}{n}/index.html" for n in range(1600)]
+    for path in [*listed, "policies/not-listed/index.html"]:
+        (tmp_path / path).parent.mkdir(parents=True)
+        (tmp_path / path).write_text(page.format(path[9:13]), encoding="utf-8")
+    assert len(search.file_glob(listed).encode()) > 128 * 1024
+    report = index_site(tmp_path, listed)  # fails on a page indexed that was not asked for, or one missing
+    assert report.pages == len(listed)
+
+
 def test_unmarked_pages_fail_instead_of_indexing_every_page(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text('<html lang="zh-CN"><body><p>低保</p></body></html>', encoding="utf-8")
