@@ -224,8 +224,12 @@ def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
     pages.append(("guide/index.html", None))
     monkey = pytest.MonkeyPatch()
     monkey.setattr("site_builder.search.SHARD_PAGES", 5)
+    monkey.setattr("site_builder.search.NEWEST_PAGES", 5)
     try:
         shards = shard_pages(pages)
+        monkey.setattr("site_builder.search.SHARD_PAGES", 10)
+        monkey.setattr("site_builder.search.NEWEST_PAGES", 8)
+        larger = shard_pages(pages)
     finally:
         monkey.undo()
     assert [s.bundle for s in shards] == ["pagefind", "pagefind-2018-2019", "pagefind-2016-2017"]
@@ -233,6 +237,8 @@ def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
     assert sorted(p for s in shards for p in s.paths) == sorted(p for p, _ in pages)  # each page once
     # a year larger than a part is a part of its own; the newest part holds the undated pages
     assert [len(s.paths) for s in shards] == [7, 5, 5]
+    # the newest part takes the newest years that fit (2020 and 2019: 8 pages), the older parts are larger
+    assert [(s.bundle, len(s.paths)) for s in larger] == [("pagefind", 8), ("pagefind-2016-2018", 9)]
     assert shard_pages([("guide/index.html", None)]) == [Shard("pagefind", ("guide/index.html",))]
     assert shard_pages([]) == []
 
@@ -244,6 +250,7 @@ def test_an_edit_rebuilds_only_its_part_of_the_index(tmp_path: Path, monkeypatch
     from site_builder.pipeline import Options, build
 
     monkeypatch.setattr(search, "SHARD_PAGES", 8)
+    monkeypatch.setattr(search, "NEWEST_PAGES", 8)
     content = tmp_path / "site" / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     out = tmp_path / "site" / "output"

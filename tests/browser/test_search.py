@@ -312,6 +312,7 @@ def parted_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(SAMPLE_CONTENT, root / "content")
     monkey = pytest.MonkeyPatch()
     monkey.setattr(search_module, "SHARD_PAGES", 8)
+    monkey.setattr(search_module, "NEWEST_PAGES", 8)
     try:
         build(Options(content_dir=root / "content", out_dir=root / "output", today=date(2026, 11, 29)), lambda _: None)
     finally:
