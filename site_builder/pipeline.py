@@ -14,14 +14,14 @@ from functools import partial
 from pathlib import Path
 
 from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
-from .config import load_config
+from .config import SiteConfig, load_config
 from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Progress, Report
 from .plan import Render, plan_site
 from .plan.search import search_shards
-from .privacy.gate import allow_list, check_sources, gate_entries, gate_output, scan_output
-from .problems import ContentError, Problems
+from .privacy.gate import allow_list, check_output, check_sources, gate_entries, gate_output, scan_output
+from .problems import ContentError, Problem, Problems
 from .render.renderer import Renderer
 from .search import SearchReport, Shard, bundle_dirs, index_site
 from .site import Site, build_model
@@ -140,11 +140,9 @@ def build(
                 link_tree(previous / shard.bundle, staging.path / shard.bundle)
         if rebuilt:
             site_dir = out if staging.update else staging.path
-            log(_index(rebuilt, site_dir, staging.path, options.jobs, len(shards), progress))
-            written = [p.relative_to(staging.path).as_posix() for s in rebuilt for p in (staging.path / s.bundle).rglob("*")
-                       if p.is_file()]
-            if not options.strict:
-                gate_output(staging.path, options.out_dir.name, site.config, written)
+            # each new part passes the gate as soon as it is made (--strict checks everything below)
+            gate = None if options.strict else partial(_gate_part, staging.path, options.out_dir.name, site.config)
+            log(_index(rebuilt, site_dir, staging.path, options.jobs, len(shards), gate, progress))
         elif shards:
             log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
         if options.strict:
@@ -170,19 +168,39 @@ def build(
 
 
 def _index(
-    shards: list[Shard], site_dir: Path, staging: Path, jobs: int, parts: int, progress: Progress | None = None
+    shards: list[Shard], site_dir: Path, staging: Path, jobs: int, parts: int,
+    gate: Callable[[Shard], list[Problem]] | None = None, progress: Progress | None = None,
 ) -> str:
     """Index each of ``shards`` from the pages in ``site_dir`` into its bundle folder in
-    ``staging``, as many at a time as there are jobs (Pagefind uses one core); the log line."""
+    ``staging``, as many at a time as there are jobs (Pagefind uses mostly one core); the log line.
+
+    The largest parts start first, so that the last ones to finish are small. Each part is
+    passed to ``gate`` as soon as it is made, while the others are still being built; any
+    finding stops the build (ContentError) once all are done.
+    """
     started = time.perf_counter()
+    found: dict[str, list[Problem]] = {}
+    order = sorted(shards, key=lambda shard: len(shard.paths), reverse=True)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(shards)))) as pool:
-        futures = [pool.submit(index_site, site_dir, s.paths, bundle=staging / s.bundle) for s in shards]
-        for done, _ in enumerate(as_completed(futures), 1):
+        futures = {pool.submit(index_site, site_dir, s.paths, bundle=staging / s.bundle): s for s in order}
+        for done, future in enumerate(as_completed(futures), 1):
+            future.result()  # a failed part stops the build (after the parts still running)
+            if gate is not None:
+                found[futures[future].bundle] = gate(futures[future])
             if progress is not None:
                 progress("搜索索引（部分）", done, len(shards))
         reports = [future.result() for future in futures]
+    problems = [problem for shard in shards for problem in found.get(shard.bundle, [])]
+    if problems:
+        raise ContentError(problems)
     report = SearchReport(sum(r.pages for r in reports), sum(r.words for r in reports), time.perf_counter() - started)
     return report.summary() if parts == 1 else f"{report.summary()}；索引共 {parts} 个部分，重建了 {len(shards)} 个"
+
+
+def _gate_part(staging: Path, label: str, config: SiteConfig, shard: Shard) -> list[Problem]:
+    """The personal-data findings in the bundle folder of a new part of the search index."""
+    files = [p.relative_to(staging).as_posix() for p in (staging / shard.bundle).rglob("*") if p.is_file()]
+    return check_output(staging, label, allow_list(config), files)
 
 
 def _site_yaml(options: Options) -> bytes:

@@ -405,3 +405,36 @@ def test_a_window_reaches_far_enough() -> None:
     for text in (before, after):
         assert list(gate.scan_large_text(text, frozenset())) == scan_text(text) == []
     assert gate._WINDOW_BEFORE >= 20 and gate._WINDOW_AFTER >= 23
+
+
+def test_personal_data_in_a_new_part_of_the_search_index_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part of the index is checked as soon as Pagefind has made it (its text is joined from
+    many cells, so it can hold what no page did); a finding fails the build and publishes nothing."""
+    import shutil
+    from datetime import date
+
+    from conftest import SAMPLE_CONTENT
+
+    from site_builder import pipeline
+    from site_builder.problems import ContentError
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    real_index = pipeline.index_site
+
+    def leaky_index(site_dir: Path, paths: object, binary: object = None, bundle: Path | None = None) -> object:
+        report = real_index(site_dir, paths, binary, bundle)  # type: ignore[arg-type]
+        assert bundle is not None
+        payload = b"pagefind_dcd" + f'{{"url":"/a/","content":"\\u7535\\u8bdd {MOBILE}"}}'.encode()
+        (bundle / "fragment" / "zh_leak.pf_fragment").write_bytes(gzip.compress(payload))
+        return report
+
+    monkeypatch.setattr(pipeline, "index_site", leaky_index)
+    out = tmp_path / "site" / "output"
+    options = pipeline.Options(content_dir=content, out_dir=out, today=date.fromisoformat(TODAY))
+    with pytest.raises(ContentError) as failure:
+        pipeline.build(options, lambda _: None)
+    assert [p.path for p in failure.value.problems] == ["output/pagefind/fragment/zh_leak.pf_fragment"]
+    assert not out.exists()

@@ -238,7 +238,7 @@ def test_a_failed_update_puts_the_previous_output_back(
     must still leave the output exactly as it was (files and folders), with nothing left over."""
     from site_builder import pipeline
     from site_builder.problems import ContentError, Problem
-    from site_builder.search import SearchIndexError
+    from site_builder.search import SearchIndexError, Shard
 
     content = tmp_path / "site" / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
@@ -249,7 +249,7 @@ def test_a_failed_update_puts_the_previous_output_back(
     delete_policy(content, TEMPLATE_DIR)  # a page and its folder go
 
     published: list[bool] = []
-    real_index, real_gate, real_manifest = pipeline.index_site, pipeline.gate_output, pipeline.manifest_bytes
+    real_index, real_gate, real_manifest = pipeline.index_site, pipeline._gate_part, pipeline.manifest_bytes
 
     def failing_index(site_dir: Path, *args: object, **kwargs: object) -> object:
         published.append((site_dir / "policies" / "binzang-huimin-zhengce").exists())
@@ -259,10 +259,10 @@ def test_a_failed_update_puts_the_previous_output_back(
             raise KeyboardInterrupt
         return real_index(site_dir, *args, **kwargs)  # type: ignore[arg-type]
 
-    def failing_gate(root: Path, label: str, config: object, only: list[str] | None = None) -> None:
-        if when == "gate on the search index" and only and any(p.startswith("pagefind/") for p in only):
-            raise ContentError([Problem("output/pagefind/fragment/x.pf_fragment", 1, "个人信息")])
-        real_gate(root, label, config, only)  # type: ignore[arg-type]
+    def failing_gate(staging: Path, label: str, config: object, shard: Shard) -> list[Problem]:
+        if when == "gate on the search index":
+            return [Problem(f"output/{shard.bundle}/fragment/x.pf_fragment", 1, "个人信息")]
+        return real_gate(staging, label, config, shard)  # type: ignore[arg-type]
 
     def failing_manifest(files: object) -> bytes:
         if when == "manifest":
@@ -270,7 +270,7 @@ def test_a_failed_update_puts_the_previous_output_back(
         return real_manifest(files)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "index_site", failing_index)
-    monkeypatch.setattr(pipeline, "gate_output", failing_gate)
+    monkeypatch.setattr(pipeline, "_gate_part", failing_gate)
     monkeypatch.setattr(pipeline, "manifest_bytes", failing_manifest)
     with pytest.raises((SearchIndexError, ContentError, KeyboardInterrupt, OSError)):
         run(content, out, TEMPLATE_DIR)
