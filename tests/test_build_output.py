@@ -7,7 +7,7 @@ import posixpath
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from conftest import SAMPLE_CONTENT, copy_content, policy_md, run_cli, run_process, tree_bytes
@@ -168,6 +168,24 @@ def test_relative_paths_agree_with_posixpath(target: str, folder: str, leading_s
     except ValueError:
         return
     assert env._relpath(path, start) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_PATH, st.sampled_from(["", "#s1", "#"]), _PATH, st.sampled_from(["index.html", "a.css", ""]))
+@example("", "", "policies/a", "index.html")  # home, from a page two folders deep
+@example("catalog/", "#y2024", "catalog/page-2", "index.html")  # the same first folder: no shortcut
+def test_page_links_agree_with_the_plain_computation(path: str, anchor: str, folder: str, name: str) -> None:
+    target, current = path + anchor, f"{folder}/{name}" if folder else name
+    base, _, fragment = target.partition("#")
+    here = posixpath.dirname(current) or "."
+    try:
+        rel = env._relpath(base or ".", here)
+    except ValueError:
+        return
+    if (base == "" or base.endswith("/")) and not rel.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    expected = quote(rel, safe="/.-_~") + (f"#{fragment}" if fragment else "")
+    assert env.relative_url(target, current) == expected
 
 
 @settings(max_examples=3000, deadline=None)

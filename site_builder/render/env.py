@@ -19,15 +19,38 @@ import jinja2
 from markupsafe import Markup, escape
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a site links the same few targets from thousands of pages
 def relative_url(target: str, current: str) -> str:
     """The link from output file ``current`` (e.g. ``policies/a/index.html``) to ``target``.
 
     ``target`` is a site path: ``""`` for home, ``catalog/`` for a folder, ``static/site.css``.
     """
     folder = posixpath.dirname(current) or "."
+    here = _segments(folder)
+    if here:  # a link out of the page's top folder depends only on how deep the page is
+        base = target.partition("#")[0]
+        to = _segments(base or ".")
+        if to is not None and (not to or to[0] != here[0]):
+            return _relative_up(target, len(here))
+    return _relative(target, folder)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a site links the same few targets from thousands of pages
+def _relative(target: str, folder: str) -> str:
     base, _, fragment = target.partition("#")
-    rel = _relpath(base or ".", folder)
+    return _url(base, _relpath(base or ".", folder), fragment)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _relative_up(target: str, depth: int) -> str:
+    """``_relative(target, folder)`` for a clean ``folder`` ``depth`` segments deep that shares no
+    first segment with ``target``: every page links home and to the top sections this way."""
+    base, _, fragment = target.partition("#")
+    to = _segments(base or ".")
+    assert to is not None
+    return _url(base, "/".join(("..",) * depth + to), fragment)
+
+
+def _url(base: str, rel: str, fragment: str) -> str:
     if (base == "" or base.endswith("/")) and not rel.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     url = quote(rel, safe="/.-_~")
