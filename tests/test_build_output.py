@@ -163,11 +163,25 @@ _PATH = st.lists(_SEGMENT, max_size=5).map("/".join)
 def test_relative_paths_agree_with_posixpath(target: str, folder: str, leading_slash: bool) -> None:
     path = ("/" if leading_slash else "") + target or "."
     start = folder or "."
-    try:
-        expected = posixpath.relpath(path, start)
+    try:  # as posixpath works it out from the site root (not from the folder the build runs in)
+        expected = posixpath.relpath(posixpath.join("/", path), posixpath.join("/", start))
     except ValueError:
         return
     assert env._relpath(path, start) == expected
+
+
+def test_a_link_above_the_site_root_does_not_depend_on_the_build_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder.render.markdown import MarkdownRenderer
+
+    pages = []
+    for folder in (tmp_path, tmp_path / "a" / "b" / "c"):
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.chdir(folder)
+        pages.append(MarkdownRenderer().render("见[附件](/../../../files/x.pdf)。", "policies/a/index.html"))
+    assert pages[0] == pages[1]
+    assert 'href="../../files/x.pdf"' in pages[0]  # from the root, as a browser resolves /../../../files/x.pdf
 
 
 @settings(max_examples=3000, deadline=None)

@@ -75,11 +75,13 @@ def _relpath(path: str, start: str) -> str:
 
     Page links are almost all between clean site paths, where the answer is plain string work;
     anything else (``..``, empty segments, absolute paths from hostile Markdown) goes to
-    ``posixpath.relpath`` itself, so the result is the same in every case.
+    ``posixpath.relpath`` itself, with both paths taken from the site root rather than from the
+    folder the build runs in: a link that climbs above the root (``/../../x``) stops there, as
+    in a browser, and the page comes out the same wherever the build is run.
     """
     to, here = _segments(path), _segments(start)
     if to is None or here is None:
-        return posixpath.relpath(path, start)
+        return posixpath.relpath(posixpath.join("/", path), posixpath.join("/", start))
     common = 0
     for a, b in zip(to, here):
         if a != b:
