@@ -4,14 +4,14 @@ and what did not change is taken over from the previous output rather than writt
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 
 import pytest
-
 from conftest import SAMPLE_CONTENT, tree_bytes
+
 from site_builder.pipeline import TEMPLATE_DIR, Options, build
 from site_builder.problems import ContentError
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from conftest import USCC, policy_md, run_cli
 
 P = "policies/a.md"

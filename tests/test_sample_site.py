@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from conftest import SAMPLE_CONTENT, soup
 
 LABELS = ["索引号", "公开方式", "发布机构", "组配分类", "文件编号", "发文日期", "有效性", "主题分类"]
