@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import SourceCache, cached, cached_each
+from ..cache import SourceCache, cached_each
 from ..plan import Copy, Entry, Render, Text
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
@@ -307,9 +307,9 @@ def check_sources(site: Site, problems: Problems, cache: SourceCache | None = No
     # same pii.allow gives the same findings
     loads = [([path], partial(_scan_source, path, allow)) for path in dict.fromkeys(paths)]
     cached_each(cache, "gate", loads, problems, processes)
-    for roster in site.rosters:  # the same files give the same names: checked once per content
-        files = dict.fromkeys([roster.source, roster.records_source])
-        cached(cache, "gate-names", files, problems, partial(_check_names, roster))
+    # the same files give the same names: checked once per content, a city's rosters on every core
+    names = [(list(dict.fromkeys([r.source, r.records_source])), partial(_check_names, r)) for r in site.rosters]
+    cached_each(cache, "gate-names", names, problems, processes)
 
 
 def _check_names(roster: Roster, problems: Problems) -> None:
