@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
-from conftest import SAMPLE_CONTENT, copy_content, policy_md, run_cli, run_process, tree_bytes
+from conftest import SAMPLE_CONTENT, copy_content, policy_md, run_cli, run_process, soup, tree_bytes
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -269,3 +269,22 @@ def test_a_build_reports_its_progress_through_each_long_stage(tmp_path: Path) ->
     pages = [done for stage, done, total in heard if stage == "生成页面"]
     assert pages == sorted(pages) and heard[[s for s, _, _ in heard].index("生成页面")][2] == max(pages)
     assert ("搜索索引（部分）", 1, 1) in heard
+
+
+def test_links_in_navigation_get_no_print_address(sample_output: Path) -> None:
+    """print.css hides every <nav> in <main> (pagination, catalog facets, a roster's index of
+    streets): their links carry no data-print-url, while the printed links beside them do."""
+    pages = [p for p in sample_output.rglob("*.html") if p.parent.name != "pagefind"]
+    nav_links = printed = 0
+    for path in pages:
+        main = soup(path).find("main")
+        if main is None:
+            continue
+        for link in main.select("nav a[href]"):
+            assert not link.has_attr("data-print-url"), (path, link)
+            nav_links += 1
+        outside = [a for a in main.select("a[href]") if a.find_parent("nav") is None]
+        printed += sum(a.has_attr("data-print-url") for a in outside)
+    assert nav_links > 100 and printed > 100  # the sample's catalog and rosters have both
+    catalog = soup(sample_output / "catalog" / "index.html").find("main")
+    assert catalog.select("nav.facets a") and catalog.select("table a[data-print-url]")

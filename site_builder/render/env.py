@@ -102,18 +102,24 @@ def _page_url(context: Any) -> str:
     return str(context["site"].base_url) + quote(path, safe="/.-_~")
 
 
-_LINK_START = re.compile(r"<a\s[^>]*>")
+# A link's opening tag, or a whole <nav> element: navigation is never printed (print.css hides
+# every <nav> in <main>: pagination, catalog facets, a roster's index of streets), so its links
+# need no printed address. Templates do not nest <nav>, and the sanitiser drops it from bodies.
+_LINK_START = re.compile(r"<nav[\s>].*?</nav>|<a\s[^>]*>", re.DOTALL)
 _HREF = re.compile(r'\shref="([^"]*)"')
 
 
 @jinja2.pass_context
 def _print_urls(context: Any, markup: str) -> Markup:
     """Give each link in ``markup`` a ``data-print-url``: its absolute address, which print.css prints
-    after the link text (a printed relative URL helps no one). Only http(s) targets; not in-page links."""
+    after the link text (a printed relative URL helps no one). Only http(s) targets; not in-page
+    links, and not the links of navigation, which is not printed."""
     page = _page_url(context)
 
     def add(match: re.Match[str]) -> str:
         tag = match.group(0)
+        if tag.startswith("<nav"):
+            return tag
         href = _HREF.search(tag)
         if href is None or "data-print-url=" in tag or href.group(1).startswith("#"):
             return tag

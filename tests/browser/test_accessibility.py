@@ -480,6 +480,22 @@ def test_print_is_black_on_white_without_navigation_and_shows_link_addresses(
     assert pdf.startswith(b"%PDF")
 
 
+def test_print_hides_the_navigation_inside_main(open_page: Callable[..., WatchedPage]) -> None:
+    """Pagination, catalog facets and a roster's index of streets are <nav> in <main>: not printed
+    (so the builder gives their links no print address)."""
+    watched = open_page()
+    page = watched.page
+    for path in ("catalog/", "rosters/2026-11-中心区-城市低保/page-2/"):
+        watched.goto(path)
+        page.emulate_media(media="screen")
+        assert page.locator("main nav").count() > 0 and page.locator("main nav").first.is_visible(), path
+        page.emulate_media(media="print")
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('main nav')).filter(n => n.getClientRects().length).length"
+        )
+        assert shown == 0, path
+
+
 def test_print_urls_resolve_relative_and_keep_external_links(sample_site: ServedSite) -> None:
     from bs4 import BeautifulSoup
 
