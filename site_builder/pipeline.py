@@ -115,12 +115,17 @@ def build(
     # everything at the end instead.
     check = None if options.strict else partial(scan_output, label=options.out_dir.name, allow=allow_list(site.config))
 
-    with StagingDir(options.out_dir, update) as staging:
+    with StagingDir(options.out_dir, update) as staging, ThreadPoolExecutor(max_workers=1) as saver:
         result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, not update, check,
                             progress and partial(progress, "生成页面"))
         log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
         if result.findings:
             raise ContentError(result.findings)
+        # The parsed sources and the rendered Markdown are final: their caches are saved while the
+        # search index is built (keyed by content, they are right whether or not the build succeeds).
+        used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
+        markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
+        saved = [saver.submit(store.save) for store in (sources, markdown)]
         keep = {*result.records, MANIFEST_NAME}
         shards = search_shards(entries)
         bundles = {shard.bundle for shard in shards} | {p.name for p in bundle_dirs(out)}
@@ -158,11 +163,10 @@ def build(
         replaced = bundles - {shard.bundle for shard in kept}  # rebuilt parts, and parts no longer made
         staging.commit(keep | hashes.keys(), replace_dirs=sorted(replaced))
 
+    for future in saved:
+        future.result()
     outputs.replace({"records": result.records, "search": keys, "bundle": hashes})
-    used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
-    markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
-    for store in (sources, outputs, markdown):
-        store.save()
+    outputs.save()
     last.remember(len(entries), problems.warnings)
     return Report(len(entries), time.perf_counter() - started, problems)
 

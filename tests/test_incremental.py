@@ -278,3 +278,44 @@ def test_a_failed_update_puts_the_previous_output_back(
     assert tree_bytes(out) == before
     assert folders(out) == dirs
     assert sorted(p.name for p in out.parent.iterdir()) == [".cache", "content", "output"]
+
+
+def test_a_build_whose_search_index_fails_keeps_its_parsed_sources_and_markdown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The source and Markdown caches are saved while the index is built: a first build that
+    stops at the index leaves them for the next one, which then parses and renders nothing again."""
+    from site_builder import pipeline
+    from site_builder.cache import Store
+    from site_builder.search import SearchIndexError
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    real_index = pipeline.index_site
+
+    def failing_index(*args: object, **kwargs: object) -> object:
+        raise SearchIndexError("Pagefind 失败")
+
+    monkeypatch.setattr(pipeline, "index_site", failing_index)
+    with pytest.raises(SearchIndexError):
+        run(content, out, TEMPLATE_DIR)
+    assert not out.exists()
+    cache = content.parent / ".cache"
+    bodies = {key for key in Store(cache, "markdown").data if key != "__builder__"}
+    assert len(bodies) >= 10  # the sample's policies and pages
+    assert len(Store(cache, "sources").data) > 10
+
+    monkeypatch.setattr(pipeline, "index_site", real_index)
+    rendered: list[str] = []
+    real_render = pipeline.Renderer._body
+
+    def counting_body(self: object, entry: object) -> str:
+        html = real_render(self, entry)  # type: ignore[arg-type]
+        rendered.extend(self.new_markdown().keys())  # type: ignore[attr-defined]
+        return html
+
+    monkeypatch.setattr(pipeline.Renderer, "_body", counting_body)
+    run(content, out, TEMPLATE_DIR, jobs=1)
+    assert (out / "index.html").is_file()
+    assert rendered == []  # every body came from the cache
