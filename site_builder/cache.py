@@ -99,7 +99,7 @@ class Store:
                         loaded = pickle.load(f)
                     if isinstance(loaded, dict) and loaded.get("__builder__") == builder_digest():
                         self._data = loaded
-                except Exception:  # a damaged cache is a cold cache, never a failed build
+                except Exception:  # noqa: BLE001 - a damaged cache is a cold cache, never a failed build
                     self._data = {}
             self._data["__builder__"] = builder_digest()
         return self._data

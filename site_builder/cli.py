@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .last_build import LastBuild
 from .options import TEMPLATE_DIR, Options
@@ -33,7 +33,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep one message style
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep one message style
         self.print_usage(sys.stderr)
         print(f"用法错误：{message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)

@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 import jinja2
 
-from .pipeline import Log, Options, build
+from .options import Log, Options
+from .pipeline import build
 from .problems import ContentError
 from .search import SearchIndexError
 

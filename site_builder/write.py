@@ -207,7 +207,7 @@ def _render_serial(
 
 # Parallel rendering forks worker processes that inherit the plan: nothing is pickled on the
 # way in, only small records (and newly rendered Markdown, for the cache) on the way back.
-_JOB: tuple[list[tuple[Entry, str]], Path, Callable[[], Renders], Check | None] | None = None
+_JOB: tuple[Sequence[tuple[Entry, str]], Path, Callable[[], Renders], Check | None] | None = None
 _WORKER: Renders | None = None
 
 
@@ -238,7 +238,7 @@ def _work(chunk: tuple[int, list[int]]) -> _Done:
 
 
 def _render_parallel(
-    pages: list[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None,
+    pages: Sequence[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None,
     progress: Callable[[int, int], None],
 ) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
     global _JOB

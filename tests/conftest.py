@@ -9,9 +9,10 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -105,7 +106,7 @@ def run_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Res
     """Run ``python build.py`` as users do, to see exactly what they would see."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300, env=env,
+        cwd=cwd, capture_output=True, text=True, timeout=300, env=env, check=False,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 

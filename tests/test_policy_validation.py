@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from conftest import USCC, policy_md, run_cli
@@ -13,7 +13,7 @@ P = "policies/a.md"
 SHOWN = "content/policies/a.md"
 
 
-def build(content_dir: Path, *extra: str) -> "object":
+def build(content_dir: Path, *extra: str) -> object:
     return run_cli("build", "--content", str(content_dir), "--out", str(content_dir.parent / "output"),
                    "--today", "2026-11-29", *extra)
 

@@ -43,7 +43,7 @@ _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))  # a set lookup per 
 _LINK_ATTRIBUTE = {"a": "href", "img": "src"}
 
 
-class _SiteLinks(Treeprocessor):
+class _SiteLinks(Treeprocessor):  # type: ignore[misc]
     """Site-absolute links (``/catalog/``) become relative to the page, so sub-paths work."""
 
     page_path = "index.html"
@@ -56,7 +56,7 @@ class _SiteLinks(Treeprocessor):
                 el.set(attr, relative_url(unquote(value[1:]), self.page_path))
 
 
-class _AccessibleTables(Treeprocessor):
+class _AccessibleTables(Treeprocessor):  # type: ignore[misc]
     def run(self, root: etree.Element) -> None:
         levels = [int(el.tag[1]) for el in root.iter() if el.tag in _HEADINGS]
         if levels and min(levels) == 1:
@@ -174,7 +174,7 @@ class _QuickInline(InlineProcessor):  # type: ignore[misc]
         )
 
 
-class _AccessibleTablesExtension(Extension):
+class _AccessibleTablesExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_QuickInline(md), "inline", 20)  # replaces the stock one
         md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 5)

@@ -135,7 +135,7 @@ def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) 
         return None
     kind = field.kind
     if kind == "str":
-        if isinstance(raw, bool) or isinstance(raw, (dict, list)):
+        if isinstance(raw, (bool, dict, list)):
             bad()
             return None
         value = str(raw).strip()

@@ -3,6 +3,7 @@ that a single file can be checked against. Rules across files live in ``site_bui
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from ..identifiers import uscc_is_valid
 from ..problems import Problems
 from .document import check_slug, discover, load_document
 from .fields import Field, read_fields
+from .yamldoc import YamlDoc
 
 DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
 STATUSES = ("有效", "失效", "废止")
@@ -83,9 +85,9 @@ class Policy:
     publisher: str
     category: str
     doc_no: str
-    date: date
-    written: date | None
-    published: date
+    date: datetime.date  # (the field shadows the type in the annotations after it)
+    written: datetime.date | None
+    published: datetime.date
     summary: str
     keywords: tuple[str, ...]
     topics: tuple[str, ...]
@@ -219,7 +221,7 @@ def _check_index_no(index_no: str, issued: date | None, path: Path, line: int, p
 
 
 def _attachments(
-    meta, items: list, config: SiteConfig, path: Path, problems: Problems  # type: ignore[no-untyped-def]
+    meta: YamlDoc, items: list[object], config: SiteConfig, path: Path, problems: Problems
 ) -> tuple[Attachment, ...]:
     files_root = (config.content_dir / "files").resolve()
     result = []

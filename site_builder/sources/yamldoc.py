@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 try:  # the C loader is several times faster; fall back only where libyaml is missing
-    _BaseLoader: type = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
@@ -32,7 +32,7 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 100  # real front matter nests three or four levels; Python's own stack is the limit
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     pass
 
 
@@ -71,7 +71,7 @@ class _Builder:
         self.ok = True
 
     def line_of(self, node: yaml.Node) -> int:
-        return node.start_mark.line + 1 + self.offset
+        return int(node.start_mark.line) + 1 + self.offset
 
     def build(self, node: yaml.Node, key: Key) -> Any:
         self.count += 1
