@@ -64,10 +64,14 @@ def test_markdown_instance_is_reset_between_documents() -> None:
     assert "https://a.example/" not in second  # and is forgotten before the next
 
 
-# The quick inline stage (_QuickInline) skips inline patterns that cannot match; the HTML must be
-# exactly what Python-Markdown's own inline stage makes, for prose and for every markup character.
+# The quick inline stage (_QuickInline) skips inline patterns that cannot match, the quick
+# paragraphs (_QuickParagraphs) skip block processors that cannot match, and is_block_level is
+# remembered: the HTML must be exactly what Python-Markdown itself makes, for prose and for every
+# markup character.
 _reference = MarkdownRenderer()
 _reference._md.treeprocessors.register(InlineProcessor(_reference._md), "inline", 20)  # the stock stage
+_reference._md.parser.blockprocessors.deregister("quick_paragraphs")  # every block through every processor
+del _reference._md.is_block_level  # the method itself again
 _MARKUP = st.sampled_from(
     ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "|", "-", ":", " ",
      "  \n", "\n", "\n\n", "1. ", "* ", "> ", "http://a.example/", "a@b.cn", "&amp;", "&#20013;", "<b>", "</b>",
@@ -92,3 +96,39 @@ def test_quick_inline_stage_on_every_kind_of_inline_markup() -> None:
     assert html.find("strong").get_text() == "加粗" and html.find("code").get_text() == "代码"
     assert [a["href"] for a in html.find_all("a")][:2] == ["../../catalog/", "https://www.mca.gov.cn/"]
     assert html.find("br") is not None
+
+
+# Block starts and line shapes for the quick paragraphs: every character a block processor looks
+# at first, at the start of a block and of a later line, and the letters that take the shortcut.
+_BLOCK_START = st.sampled_from(
+    ["", " ", "    ", "\t", "#", "## ", "> ", "* ", "- ", "+ ", "1. ", "１. ", "2) ", "_", "***", "---", "___", "=",
+     "[r]: /catalog/", "[r]", "|", "<div>", "</div>", "&", "\\", "`", "（一）", "第一条", "低保", "A", "z", "é", "١"]
+)
+_LINE = st.tuples(_BLOCK_START, st.sampled_from(["", "低保标准", " 每月", " | 金额 |", "**加粗**", "x", "==="])).map("".join)
+_BLOCK = st.lists(_LINE, min_size=1, max_size=4).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BLOCK, max_size=8).map("\n\n".join), st.sampled_from(["", "* 项目\n\n", "1. 项目\n"]))
+def test_quick_paragraphs_make_the_same_html_as_python_markdown(text: str, before: str) -> None:
+    # (also after a list: a paragraph there may belong to the list item)
+    assert md.render(before + text) == _reference.render(before + text)
+
+
+def test_quick_paragraphs_take_plain_prose_and_only_with_the_stock_processors() -> None:
+    from markdown.blockprocessors import BlockProcessor
+
+    text = "各区县民政局：\n\n为做好低保工作，现通知如下。\n\n## 一、标准\n\n1. 城市\n2. 农村\n"
+    quick = md._md.parser.blockprocessors["quick_paragraphs"]
+    assert md.render(text) == _reference.render(text)
+    assert quick._paragraph is not None  # the shortcut is on for our processors
+    assert quick.test(None, "为做好低保工作。") and not quick.test(None, "1. 城市") and not quick.test(None, "甲\n乙")
+
+    class Other(BlockProcessor):  # another extension's processor: the shortcut stays off
+        def test(self, parent: object, block: str) -> bool:
+            return False
+
+    other = MarkdownRenderer()
+    other._md.parser.blockprocessors.register(Other(other._md.parser), "other", 50)
+    assert other.render(text) == md.render(text)
+    assert other._md.parser.blockprocessors["quick_paragraphs"]._paragraph is None

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 import markdown
 import nh3
 from markdown import inlinepatterns, util
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
@@ -174,9 +175,52 @@ class _QuickInline(InlineProcessor):  # type: ignore[misc]
         )
 
 
+# Python-Markdown's own block processors, and the tables and sane_lists ones (same names). With
+# these and no others, a one-line block starting with a letter is a paragraph (see below).
+_STOCK_BLOCKS = frozenset(
+    {"empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote", "reference", "table",
+     "paragraph"}
+)
+
+
+class _QuickParagraphs(BlockProcessor):  # type: ignore[misc]
+    """A paragraph that is one line starting with a letter goes straight to the paragraph processor.
+
+    The stock parser asks every block processor in turn (about ten Python calls and regular
+    expressions per block) before the paragraph one takes it, and most blocks of Chinese prose
+    are such paragraphs. Each of the others needs something that such a block lacks: a line break
+    (set-ext headings, tables, anything on a later line), leading spaces (code, list continuation),
+    a digit or one of ``*+-_#>[`` first (lists, rules, ATX headings, quotes, references), or
+    emptiness. A letter (``str.isalpha``: a Chinese character, a Latin letter) is none of those.
+    With any other processor registered (another extension's), every block takes the stock path.
+    """
+
+    NAME = "quick_paragraphs"
+
+    def __init__(self, parser: Any) -> None:
+        super().__init__(parser)
+        self._paragraph: BlockProcessor | None = None
+        self._checked = False
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if not self._checked:  # the registry is complete by the first block
+            registry = self.parser.blockprocessors
+            stock = len(registry) == len(_STOCK_BLOCKS) + 1 and all(
+                name in registry and type(registry[name]).__module__.startswith("markdown.") for name in _STOCK_BLOCKS
+            )
+            self._paragraph = registry["paragraph"] if stock else None
+            self._checked = True
+        return self._paragraph is not None and "\n" not in block and block[:1].isalpha()
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        assert self._paragraph is not None
+        return self._paragraph.run(parent, blocks)  # type: ignore[no-any-return]
+
+
 class _AccessibleTablesExtension(Extension):  # type: ignore[misc]
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_QuickInline(md), "inline", 20)  # replaces the stock one
+        md.parser.blockprocessors.register(_QuickParagraphs(md.parser), _QuickParagraphs.NAME, 105)  # before all
         md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 5)
         self.links = _SiteLinks(md)
         md.treeprocessors.register(self.links, "site_links", 4)
@@ -191,6 +235,9 @@ class MarkdownRenderer:
             extensions=["tables", "sane_lists", self._extension],
             output_format="html",
         )
+        # Asked for every element several times, and a scan of a list of fifty tags each time; the
+        # list is complete once the extensions are registered.
+        self._md.is_block_level = functools.lru_cache(maxsize=256)(self._md.is_block_level)
 
     def render(self, text: str, page_path: str = "index.html") -> str:
         """Sanitised HTML for ``text``, with site links made relative to ``page_path``."""
