@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -221,7 +221,27 @@ def count_pages(folder: Path, pattern: str = "policies/*/index.html") -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def bench_ours(bench: Bench) -> list[Row]:
+@dataclass(slots=True)
+class Kind:
+    """One kind of run (ours, the bare loop, a peer): its rows, and one round of it (``run(n)``,
+    False once it failed). `main` runs the rounds of all kinds in turn, round by round, so that a
+    machine that slows down or speeds up during the benchmark does so for every kind alike."""
+
+    rows: list[Row]
+    run: Callable[[int], bool]
+    active: bool = True
+
+
+def run_rounds(kinds: Sequence[Kind], repeat: int) -> list[Row]:
+    """Round 1 of every kind, then round 2 of every kind, …; a kind that failed runs no more."""
+    for n in range(1, repeat + 1):
+        log(f"round {n} of {repeat}")
+        for kind in kinds:
+            kind.active = kind.active and kind.run(n)
+    return [row for kind in kinds for row in kind.rows]
+
+
+def bench_ours(bench: Bench) -> Kind:
     rows = [Row("cold", "ours: cold full build (no .cache/)"), Row("nochange", "ours: no-change rebuild"),
             Row("edit", "ours: one policy edited, rebuild"), Row("warm", "ours: full build, .cache/ kept (output removed)")]
     generated = policy_files(bench.content)
@@ -229,29 +249,30 @@ def bench_ours(bench: Bench) -> list[Row]:
         raise SystemExit(f"no generated policies ({GENERATED_POLICY_GLOB}) in {bench.content}")
     victim = generated[len(generated) // 2]
     original = victim.read_bytes()
-    for n in range(1, bench.repeat + 1):
+
+    def run(n: int) -> bool:
         bench.set_aside(bench.cache)
         bench.set_aside(bench.out)
         if not _our_build(bench, rows[0], f"cold-{n}"):
-            break
+            return False
         rows[0].pages = rows[1].pages = rows[2].pages = rows[3].pages = count_pages(bench.out)
         if not _our_build(bench, rows[1], f"nochange-{n}"):
-            break
+            return False
         sentence = EDIT_SENTENCE.format(n=n)
         try:
             victim.write_bytes(original.rstrip(b"\n") + f"\n\n{sentence}\n".encode())
             if not _our_build(bench, rows[2], f"edit-{n}"):
-                break
+                return False
         finally:
             victim.write_bytes(original)
         rows[2].add_note(_edit_note(bench.out / "policies" / victim.stem / "index.html", sentence))
         bench.set_aside(bench.out)  # what CI does when it keeps .cache/ between runs
-        if not _our_build(bench, rows[3], f"warm-{n}"):
-            break
-    return rows
+        return _our_build(bench, rows[3], f"warm-{n}")
+
+    return Kind(rows, run)
 
 
-def bench_policies_only(bench: Bench) -> list[Row]:
+def bench_policies_only(bench: Bench) -> Kind:
     """The issue's first target: a cold build of the policies and their catalog alone (the same
     tree without rosters), to hold against the bare loop with search indexing left out; then the
     same with the cache of that build kept (the output removed)."""
@@ -262,7 +283,8 @@ def bench_policies_only(bench: Bench) -> list[Row]:
     shutil.copytree(bench.content, root / "content", ignore=shutil.ignore_patterns("rosters"))
     cmd = [sys.executable, str(BUILD_PY), "build", "--content", str(root / "content"), "--out",
            str(root / "output"), "--today", bench.today.isoformat()] + (["--jobs", str(bench.jobs)] if bench.jobs else [])
-    for n in range(1, bench.repeat + 1):
+
+    def run(n: int) -> bool:
         bench.set_aside(root / ".cache")
         for row in rows:
             bench.set_aside(root / "output")
@@ -270,9 +292,11 @@ def bench_policies_only(bench: Bench) -> list[Row]:
             row.pages = count_pages(root / "output")
             if row.samples[-1].code != 0:
                 row.add_note(f"failed (exit {row.samples[-1].code}): see {bench.logs / f'ours-{row.key}-{n}.log'}")
-                return rows
+                return False
             log(f"  {row.label}: {row.samples[-1].wall:.2f} s (search indexing {row.search_seconds:.2f} s)")
-    return rows
+        return True
+
+    return Kind(rows, run)
 
 
 def builder_fingerprint() -> str:
@@ -324,33 +348,39 @@ def search_lines(rows: list[Row]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def bench_bare_loop(bench: Bench, processes: int) -> Row:
+def bench_bare_loop(bench: Bench, processes: int) -> Kind:
     row = Row(f"bare-{processes}", f"bare loop, {processes} process{'es' if processes > 1 else ''}")
     out = bench.work / f"bare-{processes}"
-    for n in range(1, bench.repeat + 1):
+    cmd = [sys.executable, str(HERE / "bare_loop.py"), "--content", str(bench.content), "--out", str(out),
+           "--jobs", str(processes)]
+
+    def run(n: int) -> bool:
         bench.set_aside(out)
-        cmd = [sys.executable, str(HERE / "bare_loop.py"), "--content", str(bench.content), "--out", str(out),
-               "--jobs", str(processes)]
         row.samples.append(run_measured(cmd, bench.work, bench.logs / f"bare-{processes}-{n}.log"))
         row.pages = count_pages(out)
         log(f"  {row.label}: {row.samples[-1].wall:.2f} s")
-    return row
+        return True
+
+    return Kind([row], run)
 
 
-def bench_peer(bench: Bench, label: str, cmd: list[str], root: Path, output: str) -> Row:
+def bench_peer(bench: Bench, label: str, cmd: list[str], root: Path, output: str) -> Kind:
     row = Row(root.name, label)
-    for n in range(1, bench.repeat + 1):
+
+    def run(n: int) -> bool:
         bench.set_aside(root / output)
         row.samples.append(run_measured(cmd, root, bench.logs / f"{root.name}-{n}.log"))
         row.pages = count_pages(root / output)
         if row.samples[-1].code != 0:
             row.add_note(f"failed (exit {row.samples[-1].code}): see {bench.logs / f'{root.name}-{n}.log'}")
-            break
+            return False
         log(f"  {label}: {row.samples[-1].wall:.2f} s")
-    return row
+        return True
+
+    return Kind([row], run)
 
 
-def bench_peers(bench: Bench) -> list[Row]:
+def bench_peers(bench: Bench) -> list[Kind]:
     tools: PeerTools = ensure_peers_venv(log)
     policies = read_policies(policy_files(bench.content))
     pelican_root, hugo_root = bench.work / "pelican", bench.work / "hugo"
@@ -514,11 +544,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         prepare_tree(bench, args)
         log(f"scratch folder {bench.work}; {before}")
-        rows = bench_ours(bench)
-        rows += bench_policies_only(bench)
-        rows += [bench_bare_loop(bench, 1), bench_bare_loop(bench, 2)]
+        kinds = [bench_ours(bench), bench_policies_only(bench), bench_bare_loop(bench, 1), bench_bare_loop(bench, 2)]
         if not args.skip_peers:
-            rows += bench_peers(bench)
+            kinds += bench_peers(bench)
+        rows = run_rounds(kinds, bench.repeat)
         report(bench, rows, before, args)
         if args.profile:
             print("\n" + profile_build(bench))
