@@ -482,11 +482,14 @@ def test_print_is_black_on_white_without_navigation_and_shows_link_addresses(
 
 def test_print_hides_the_navigation_inside_main(open_page: Callable[..., WatchedPage]) -> None:
     """Pagination, catalog facets and a roster's index of streets are <nav> in <main>: not printed
-    (so the builder gives their links no print address)."""
+    (so the builder gives their links no print address). The rule covers every <nav> in <main>,
+    including one a future template adds without any of their classes."""
     watched = open_page()
     page = watched.page
     for path in ("catalog/", "rosters/2026-11-中心区-城市低保/page-2/"):
         watched.goto(path)
+        page.evaluate("() => { const n = document.createElement('nav'); n.innerHTML = '<a href=\"../\">新导航</a>';"
+                      " document.querySelector('main').append(n); }")
         page.emulate_media(media="screen")
         assert page.locator("main nav").count() > 0 and page.locator("main nav").first.is_visible(), path
         page.emulate_media(media="print")
