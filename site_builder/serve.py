@@ -6,13 +6,18 @@ terminal and shown over every page as an overlay until the next good build.
 Rebuilds run on a thread of their own, so that pages are served while one runs. An update
 publishes its pages before it rebuilds the search index (`pipeline.build`'s ``on_pages``): the
 browser reloads then, and the index follows a few seconds later without another reload.
+
+Changes are found by `Watcher`, which looks at the content and the templates five times a second;
+livereload's own watcher looks every 0.8 s, and reloads the browsers as soon as it sees a change,
+before the rebuild has put anything in place.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,6 +30,7 @@ from .problems import ContentError
 from .search import SearchIndexError
 
 PREVIEW_DIR = "preview"
+POLL_SECONDS = 0.2  # how often the content and templates are looked at (a stat of each file)
 _HEAD_END = b"</head>"
 _BODY_START = b"<body>"
 
@@ -91,6 +97,11 @@ class Preview:
             self._worker = threading.Thread(target=self._rebuild_while_pending, name="rebuild")
             self._worker.start()
 
+    def rebuilding(self) -> bool:
+        """Whether a rebuild is running or about to."""
+        with self.lock:
+            return self._worker is not None
+
     def wait(self) -> None:
         """Until no rebuild is running or pending (for tests, and for a clean exit)."""
         while (worker := self._worker) is not None:
@@ -151,6 +162,61 @@ class Preview:
         return body.replace(_BODY_START, _BODY_START + fragment, 1)
 
 
+Stamp = dict[str, tuple[int, int]]
+
+
+def snapshot(roots: Sequence[Path]) -> Stamp:
+    """(mtime_ns, size) of every file under ``roots``, by path, but hidden (``.x``: an editor's swap
+    file, ``.git``) and backup (``x~``) ones. Linked folders are followed, each once."""
+    found: Stamp = {}
+    seen: set[tuple[int, int]] = set()
+
+    def walk(folder: str) -> None:
+        try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in seen:
+                return
+            seen.add((st.st_dev, st.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError:  # gone, or unreadable: the build reports what it cannot read
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name.endswith("~"):
+                continue
+            try:
+                if entry.is_dir():
+                    walk(entry.path)
+                else:
+                    st = entry.stat()
+                    found[entry.path] = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                found[entry.path] = (-1, -1)  # a broken link is a change too
+    for root in roots:
+        walk(str(root))
+    return found
+
+
+class Watcher:
+    """Calls ``on_change`` when a file under ``roots`` is added, removed or modified, looking
+    every POLL_SECONDS, but not while ``busy()``: a change made during a rebuild is seen as soon
+    as it ends (the files are compared with what they were before it started)."""
+
+    def __init__(self, roots: Sequence[Path], on_change: Callable[[], None], busy: Callable[[], bool]):
+        self.roots = list(roots)
+        self.on_change = on_change
+        self.busy = busy
+        self.last = snapshot(self.roots)
+
+    def poll(self) -> None:
+        """Look once."""
+        if self.busy():
+            return
+        now = snapshot(self.roots)
+        if now != self.last:
+            self.last = now
+            self.on_change()
+
+
 def serve(options: Options, host: str, port: int, log: Log) -> None:
     from livereload import Server
 
@@ -162,15 +228,25 @@ def serve(options: Options, host: str, port: int, log: Log) -> None:
             return super().get_web_handlers(tag)  # type: ignore[no-any-return]
 
     from livereload.handlers import LiveReloadHandler
-    from tornado.ioloop import IOLoop
+    from livereload.watcher import Watcher as LivereloadWatcher
+    from tornado.ioloop import IOLoop, PeriodicCallback
+
+    class _Polling(LivereloadWatcher):  # type: ignore[misc]
+        """Stands in for livereload's watcher: never reports a change to livereload (which would
+        reload the browsers at once), and has `Watcher` poll on the server's loop instead."""
+
+        def start(self, callback: Callable[[], None]) -> bool:
+            PeriodicCallback(watcher.poll, POLL_SECONDS * 1000).start()
+            return True  # livereload starts no polling of its own
 
     loop = IOLoop.current()  # the loop the server runs; rebuild threads hand it the reloads
     preview = Preview(options, log, reload=lambda: loop.add_callback(LiveReloadHandler.reload_waiters))
+    # the files as they are before the first build: an edit made during it is seen after it
+    watcher = Watcher([options.content_dir, options.template_dir], preview.request_rebuild, preview.rebuilding)
     preview.rebuild()
-    server = _Server(app=preview.wsgi)
-    # delay="forever": livereload itself never reloads the browsers, Preview does when ready
-    server.watch(str(options.content_dir), preview.request_rebuild, delay="forever")
-    server.watch(str(options.template_dir), preview.request_rebuild, delay="forever")
+    polling = _Polling()
+    polling.watch(str(options.content_dir))  # a task, so that livereload does not watch the working folder
+    server = _Server(app=preview.wsgi, watcher=polling)
     log(f"预览地址：http://{host}:{port}/  （Ctrl-C 退出）")
     try:
         server.serve(host=host, port=port, debug=False, open_url_delay=None)
