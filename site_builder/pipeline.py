@@ -13,7 +13,16 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
 
-from .cache import SourceCache, Store, builder_digest, cache_folder, digest, stat_digest, tree_digest
+from .cache import (
+    SourceCache,
+    Store,
+    builder_digest,
+    cache_folder,
+    compiled_templates,
+    digest,
+    stat_digest,
+    tree_digest,
+)
 from .config import SiteConfig, load_config
 from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
@@ -107,8 +116,11 @@ def build(
     # An update replaces only what changed; --strict (and a first build) writes and checks a whole site.
     update = previous is not None and bool(memory) and not options.strict
 
+    compiled = compiled_templates(folder)
+
     def renders() -> Renderer:
-        return Renderer(options.template_dir, site.config, site.today, markdown_cache=markdown.data)
+        return Renderer(options.template_dir, site.config, site.today, markdown_cache=markdown.data,
+                        compiled_templates=compiled)
 
     # The personal-data gate over each file this build writes, as it is written and before any of it
     # is published (files taken over were checked by the build that wrote them); --strict checks

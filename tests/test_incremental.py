@@ -177,7 +177,9 @@ def test_a_damaged_cache_is_a_cold_cache(tmp_path: Path) -> None:
     out = tmp_path / "site" / "output"
     run(content, out, TEMPLATE_DIR)
     first = tree_bytes(out)
-    for path in (content.parent / ".cache").iterdir():
+    damaged = [path for path in (content.parent / ".cache").rglob("*") if path.is_file()]
+    assert any(path.parent.name.startswith("templates-") for path in damaged)  # compiled templates too
+    for path in damaged:
         path.write_bytes(b"not a pickle")
     run(content, out, TEMPLATE_DIR)
     assert tree_bytes(out) == first
@@ -319,3 +321,41 @@ def test_a_build_whose_search_index_fails_keeps_its_parsed_sources_and_markdown(
     run(content, out, TEMPLATE_DIR, jobs=1)
     assert (out / "index.html").is_file()
     assert rendered == []  # every body came from the cache
+
+
+def test_compiled_templates_are_kept_between_builds_and_follow_template_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Later builds load the templates compiled by an earlier one (``.cache/templates-*``), but
+    compile again a template that was edited; a folder left by another builder is removed."""
+    import jinja2
+
+    content = tmp_path / "site" / "content"
+    templates = tmp_path / "templates"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    shutil.copytree(TEMPLATE_DIR, templates)
+    out = tmp_path / "site" / "output"
+    stale = tmp_path / "site" / ".cache" / "templates-0000000000000000"
+    stale.mkdir(parents=True)
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting_compile(self: jinja2.Environment, source: str, name: str | None = None, *args: object) -> object:
+        compiled.append(name or "")
+        return real_compile(self, source, name, *args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    run(content, out, templates, jobs=1)
+    assert "base.html" in compiled and "policy.html" in compiled
+    assert not stale.exists()
+    [folder] = (tmp_path / "site" / ".cache").glob("templates-*")
+    assert len(list(folder.iterdir())) >= len(set(compiled))
+
+    compiled.clear()
+    (templates / "policy.html").write_text(
+        (templates / "policy.html").read_text(encoding="utf-8").replace("</article>", "<p>新的一行</p></article>", 1),
+        encoding="utf-8",
+    )
+    run(content, out, templates, jobs=1)
+    assert compiled == ["policy.html"]  # every other template came from the folder
+    assert "新的一行" in next((out / "policies").glob("*/index.html")).read_text(encoding="utf-8")

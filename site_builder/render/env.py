@@ -218,7 +218,9 @@ def money(value: float) -> str:
     return f"{int(value):,}"
 
 
-def make_environment(template_dir: Path) -> jinja2.Environment:
+def make_environment(template_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; with ``compiled``, a folder where compiled templates are kept
+    between builds (each checked against its template's text before use)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -227,6 +229,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no stat() of every template for every page
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.globals["url_for"] = _url_for
     env.globals["page_url"] = jinja2.pass_context(_page_url)

@@ -24,6 +24,7 @@ class Renderer(Renders):
 
     ``markdown_cache`` maps a digest of (body, page path) to sanitised HTML from earlier builds;
     bodies rendered here that were not in it are returned by `new_markdown` for saving.
+    ``compiled_templates`` is a folder for the compiled templates (`make_environment`).
     """
 
     def __init__(
@@ -33,10 +34,11 @@ class Renderer(Renders):
         today: date,
         extra: dict[str, Any] | None = None,
         markdown_cache: Mapping[str, str] | None = None,
+        compiled_templates: Path | None = None,
     ):
         self.template_dir = template_dir
         self.content_root = config.content_dir.resolve().parent  # where problem paths start
-        self.env: jinja2.Environment = make_environment(template_dir)
+        self.env: jinja2.Environment = make_environment(template_dir, compiled_templates)
         self.markdown = MarkdownRenderer()
         self.globals = {"site": config, "today": today} | (extra or {})
         self.markdown_cache: Mapping[str, str] = markdown_cache or {}
