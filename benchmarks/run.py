@@ -2,7 +2,7 @@
 """Benchmark the disclosure site builder at city scale, against a bare loop, Pelican and Hugo.
 
     .venv/bin/python benchmarks/run.py [--policies 2000] [--households 100000] [--seed 1]
-        [--tree DIR] [--jobs N] [--repeat N] [--skip-peers] [--profile] [--work DIR] [--keep]
+        [--tree DIR] [--jobs N] [--repeat N] [--skip-peers] [--skip-serve] [--profile] [--work DIR] [--keep]
 
 Every timing is the wall time of a child process, interpreter start included, with the CPU time
 (user + system) and the peak resident memory of that child from ``os.wait4`` (Linux reports the
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import math
 import os
 import platform
 import pstats
@@ -41,6 +42,7 @@ from peers import (
     write_hugo_site,
     write_pelican_site,
 )
+from serve_latency import measure as measure_serve
 
 REPO = HERE.parent
 BUILD_PY = REPO / "build.py"
@@ -299,6 +301,33 @@ def bench_policies_only(bench: Bench) -> Kind:
     return Kind(rows, run)
 
 
+def bench_serve(bench: Bench, edits: int = 3) -> Kind:
+    """The preview: from saving a policy to the browsers being told to reload, with the edited page
+    in place (each edit is one sample; its wall time is that latency). The preview's first build
+    of each round is not timed."""
+    row = Row("serve", f"ours: serve, one policy saved → browser told to reload ({edits} edits a round)")
+    victim = policy_files(bench.content)[len(policy_files(bench.content)) // 2]
+    url = f"/policies/{victim.stem}/"
+
+    def run(n: int) -> bool:
+        sentences = [EDIT_SENTENCE.format(n=f"{n}-{i}") for i in range(1, edits + 1)]
+        log_file = bench.logs / f"ours-serve-{n}.log"
+        result = measure_serve(BUILD_PY, bench.content, bench.work / "serve-output", bench.today, victim, url,
+                               sentences, log_file)
+        for latency, shown in zip(result.latencies, result.shown, strict=True):
+            row.samples.append(Sample(latency, float("nan"), result.rss_mb, 0, ""))
+            if not shown:
+                row.add_note("EDIT NOT IN THE PAGE AT THE RELOAD")
+        if result.error:
+            row.samples.append(Sample(float("nan"), float("nan"), result.rss_mb, 1, ""))
+            row.add_note(f"failed: {result.error} (see {log_file})")
+            return False
+        log(f"  {row.label}: " + ", ".join(f"{s:.2f} s" for s in result.latencies))
+        return True
+
+    return Kind([row], run)
+
+
 def builder_fingerprint() -> str:
     """A digest of the builder's code and templates: the cache is keyed by them, so a rebuild
     after they changed is a cold build whatever ``.cache/`` holds."""
@@ -450,9 +479,13 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         if not row.samples:
             continue
-        lines.append(f"| {row.label} | {row.wall:.2f} | {row.cpu:.2f} | {row.ms_per_page:.2f} | {row.rss_mb:.0f} "
-                     f"| {row.pages} | {row.note} |")
+        lines.append(f"| {row.label} | {row.wall:.2f} | {_number(row.cpu)} | {_number(row.ms_per_page)} "
+                     f"| {row.rss_mb:.0f} | {row.pages or ''} | {row.note} |")
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.2f}"
 
 
 OURS = ("cold", "nochange", "edit", "warm", "policies", "policies-warm")  # the keys of our builder's rows
@@ -521,6 +554,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, help="passed to build.py build --jobs (default: the builder's)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each kind; the table shows the median")
     parser.add_argument("--skip-peers", action="store_true", help="no Pelican, no Hugo")
+    parser.add_argument("--skip-serve", action="store_true", help="no timing of the preview")
     parser.add_argument("--profile", action="store_true", help="also cProfile one cold build")
     parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 29))
     parser.add_argument("--work", type=Path, help="scratch folder (default: a new one in /tmp)")
@@ -545,6 +579,8 @@ def main(argv: list[str] | None = None) -> int:
         prepare_tree(bench, args)
         log(f"scratch folder {bench.work}; {before}")
         kinds = [bench_ours(bench), bench_policies_only(bench), bench_bare_loop(bench, 1), bench_bare_loop(bench, 2)]
+        if not args.skip_serve:
+            kinds.append(bench_serve(bench))
         if not args.skip_peers:
             kinds += bench_peers(bench)
         rows = run_rounds(kinds, bench.repeat)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import sys
+from datetime import date
+from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE_CONTENT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from run import Kind, Row, run_rounds
@@ -25,3 +29,23 @@ def test_kinds_run_round_by_round_and_a_failed_kind_stops() -> None:
     rows = run_rounds([kind("ours"), kind("bare", fails_in=2), kind("pelican")], 3)
     assert order == ["ours1", "bare1", "pelican1", "ours2", "bare2", "pelican2", "ours3", "pelican3"]
     assert [row.key for row in rows] == ["ours", "bare", "pelican"]
+
+
+def test_the_preview_timing_sees_each_edit_in_the_reloaded_page(tmp_path: Path) -> None:
+    """benchmarks/serve_latency.py, on the sample site: one latency per edit, each page fetched at
+    the reload message holds its edit, and the policy is put back afterwards."""
+    from serve_latency import measure
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    policy = min((content / "policies").rglob("*.md"))
+    original = policy.read_bytes()
+    slug = re.search(rb"^slug:\s*(\S+)", original, re.MULTILINE)
+    url = f"/policies/{slug[1].decode() if slug else policy.stem}/"
+    run = measure(ROOT / "build.py", content, tmp_path / "site" / "output", date(2026, 11, 29), policy, url,
+                  ["第一次修改。", "第二次修改。"], tmp_path / "serve.log")
+    assert run.error == ""
+    assert len(run.latencies) == 2 and all(0 < seconds < 60 for seconds in run.latencies)
+    assert run.shown == [True, True]
+    assert run.rss_mb > 0
+    assert policy.read_bytes() == original
