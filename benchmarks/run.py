@@ -306,7 +306,8 @@ def bench_serve(bench: Bench, edits: int = 3) -> Kind:
     in place (each edit is one sample; its wall time is that latency). The preview's first build
     of each round is not timed."""
     row = Row("serve", f"ours: serve, one policy saved → browser told to reload ({edits} edits a round)")
-    victim = policy_files(bench.content)[len(policy_files(bench.content)) // 2]
+    generated = policy_files(bench.content)
+    victim = generated[len(generated) // 2]  # the policy the edit run edits
     url = f"/policies/{victim.stem}/"
 
     def run(n: int) -> bool:
