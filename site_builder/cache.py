@@ -44,11 +44,16 @@ def digest(*parts: bytes | str) -> str:
 
 
 def tree_digest(root: Path, pattern: str = "**/*") -> str:
-    """Digest of every file's relative path and bytes under ``root``."""
+    """Digest of every file's relative path and bytes under ``root``, but hidden (``.x``: an
+    editor's swap file) and backup (``x~``) ones: saving a template in an editor that keeps
+    such files beside it must not make every page look changed, only the saved template."""
     parts: list[bytes | str] = []
     for path in sorted(root.glob(pattern)):
-        if path.is_file() and "__pycache__" not in path.parts:
-            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+        rel = path.relative_to(root)
+        if any(part.startswith(".") or part.endswith("~") or part == "__pycache__" for part in rel.parts):
+            continue
+        if path.is_file():
+            parts += [rel.as_posix(), path.read_bytes()]
     return digest(*parts)
 
 

@@ -359,3 +359,21 @@ def test_compiled_templates_are_kept_between_builds_and_follow_template_edits(
     run(content, out, templates, jobs=1)
     assert compiled == ["policy.html"]  # every other template came from the folder
     assert "新的一行" in next((out / "policies").glob("*/index.html")).read_text(encoding="utf-8")
+
+
+def test_an_editors_hidden_files_beside_the_templates_change_nothing(tmp_path: Path) -> None:
+    """Swap and backup files that editors leave beside a template are not templates: they do not
+    make every page be rendered again."""
+    content = tmp_path / "site" / "content"
+    templates = tmp_path / "templates"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    shutil.copytree(TEMPLATE_DIR, templates)
+    out = tmp_path / "site" / "output"
+    run(content, out, templates)
+    (templates / ".policy.html.swp").write_bytes(b"b0VIM 9.0\0")
+    (templates / "policy.html~").write_text("{{ broken", encoding="utf-8")
+    (templates / "components" / ".#table.html").write_text("x", encoding="utf-8")
+    log: list[str] = []
+    run(content, out, templates, log)
+    assert not any(line.startswith("没有变化") for line in log), log  # the build did look
+    assert any("新写入 0 个文件" in line for line in log), log
