@@ -313,14 +313,19 @@ class StagingDir:
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def publish(self, keep: set[str], later: Iterable[str] = ()) -> None:
+    def publish(self, keep: set[str], later: Iterable[str] = (), then: Callable[[], None] | None = None) -> None:
         """For an update: make every staged file (but those under ``later``) part of the output,
-        and remove each file of the output that is neither staged nor in ``keep``."""
+        call ``then`` (the new pages are in place: the preview reloads the browsers), and remove
+        each file of the output that is neither staged nor in ``keep``. That takes a walk of the
+        whole output (a file added by hand goes too), so it comes after ``then``."""
         assert self.update
+        later = list(later)
         os.chmod(self.path, 0o755)
+        self._move_staged(skip=later)
+        if then is not None:
+            then()
         for rel in sorted(r for r in _files(self.out, skip=later) if r not in keep):
             self._changes.move(self.out / rel, self.root / "old" / rel, prune=True)
-        self._move_staged(skip=later)
         self.published = True
 
     def _move_staged(self, skip: Iterable[str]) -> None:
@@ -359,8 +364,14 @@ class _Changes:
         self.pruned: list[Path] = []  # folders removed from the output because they became empty
 
     def move(self, source: Path, target: Path, prune: bool = False) -> None:
-        if target.is_relative_to(self.out) and (target.exists() or target.is_symlink()):  # replaced: keep the old one aside
-            self.move(target, self.backup / target.relative_to(self.out))
+        if target.is_relative_to(self.out):
+            if target.exists() or target.is_symlink():  # replaced: keep the old one aside
+                self.move(target, self.backup / target.relative_to(self.out))
+            for folder in reversed(target.parents):  # a file where a folder of ``target`` goes: the same
+                if folder.is_relative_to(self.out) and folder != self.out and not folder.is_dir():
+                    if folder.is_symlink() or folder.exists():
+                        self.move(folder, self.backup / folder.relative_to(self.out))
+                    break
         if not target.parent.exists():
             missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
             target.parent.mkdir(parents=True)

@@ -377,3 +377,25 @@ def test_an_editors_hidden_files_beside_the_templates_change_nothing(tmp_path: P
     run(content, out, templates, log)
     assert not any(line.startswith("没有变化") for line in log), log  # the build did look
     assert any("新写入 0 个文件" in line for line in log), log
+
+
+def test_a_file_standing_where_a_page_folder_goes_is_replaced(tmp_path: Path) -> None:
+    """An update moves its new pages into place before it looks for files that no longer belong:
+    a file (put there by hand) where a page's folder has to be is moved aside first."""
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    folder = out / "policies" / "dibao-shenhe-queren-banfa"
+    shutil.rmtree(folder)
+    folder.write_text("not a folder", encoding="utf-8")
+    edit_policy_body(content, TEMPLATE_DIR)
+    log: list[str] = []
+    run(content, out, TEMPLATE_DIR, log)
+    assert any("沿用未变化的" in line and "沿用未变化的 0 个" not in line for line in log), "not an update"
+    clean = tmp_path / "clean"
+    shutil.rmtree(content.parent / ".cache")
+    run(content, clean, TEMPLATE_DIR)
+    assert tree_bytes(out) == tree_bytes(clean)
+    assert folders(out) == folders(clean)
+
