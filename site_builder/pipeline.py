@@ -16,6 +16,7 @@ from pathlib import Path
 from .cache import (
     SourceCache,
     Store,
+    Stores,
     builder_digest,
     cache_folder,
     compiled_templates,
@@ -78,6 +79,7 @@ def build(
     on_pages: Callable[[], None] | None = None,
     last: LastBuild | None = None,
     progress: Progress | None = None,
+    stores: Stores | None = None,
 ) -> Report:
     """Build into ``options.out_dir``; the old output stays in place on any failure.
 
@@ -89,7 +91,8 @@ def build(
     given), nothing is done. When only some files changed, they are published first and
     ``on_pages`` is called (the preview reloads the browser then); the search index follows. A
     failure at any point still puts the previous output back. ``progress`` hears the counts of
-    the long stages as they go (the command line shows them on a terminal).
+    the long stages as they go (the command line shows them on a terminal). ``stores`` opens the
+    cache's files: the preview passes one that keeps them in memory between its builds.
     """
     started = time.perf_counter()
     last = last or LastBuild(options)
@@ -99,14 +102,15 @@ def build(
     folder = cache_folder(options.content_dir)
     out = options.out_dir.resolve()
 
-    sources = Store(folder, "sources")
+    open_store = stores or Stores()
+    sources = open_store(folder, "sources")
     site, problems = load_site(options, log, sources)
     entries = plan_site(site, options.template_dir)
     pages = sum(isinstance(e, Render) and e.path.endswith(".html") for e in entries)
     log(f"计划：{len(entries)} 个文件，其中页面 {pages} 个")
 
-    outputs = Store(folder, "outputs-" + digest(out.as_posix())[:16])
-    markdown = Store(folder, "markdown")
+    outputs = open_store(folder, "outputs-" + digest(out.as_posix())[:16])
+    markdown = open_store(folder, "markdown")
     inputs = digest(
         builder_digest(), tree_digest(options.template_dir), _site_yaml(options), options.base_url or "",
         site.today.isoformat(),

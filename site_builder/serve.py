@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 import jinja2
 
+from .cache import Stores
 from .options import Log, Options
 from .pipeline import build
 from .problems import ContentError
@@ -46,6 +47,7 @@ class Preview:
         self.lock = threading.Lock()
         self._pending = False  # a change came in since the running rebuild started
         self._worker: threading.Thread | None = None
+        self.stores = Stores(keep=True)  # the cache stays in memory from one rebuild to the next
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(options.template_dir / PREVIEW_DIR)),
             autoescape=True,
@@ -65,7 +67,7 @@ class Preview:
             self.reload()
 
         try:
-            report = build(self.options, self.log, on_pages=pages_published)
+            report = build(self.options, self.log, on_pages=pages_published, stores=self.stores)
         except ContentError as exc:
             problems = [str(p) for p in exc.problems]
             for line in problems:

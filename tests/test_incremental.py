@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SAMPLE_CONTENT, tree_bytes
@@ -399,3 +400,38 @@ def test_a_file_standing_where_a_page_folder_goes_is_replaced(tmp_path: Path) ->
     assert tree_bytes(out) == tree_bytes(clean)
     assert folders(out) == folders(clean)
 
+
+def test_kept_stores_are_read_once_and_builds_stay_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview keeps the cache in memory (``Stores(keep=True)``): a second build reads none of
+    it from disk again, and its output is still that of a clean build."""
+    import pickle
+
+    from site_builder.cache import Stores
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)  # the cache on disk
+    read: list[str] = []
+    real_load = pickle.load
+
+    def counting_load(file: Any, *args: Any, **kwargs: Any) -> Any:
+        read.append(Path(file.name).name)
+        return real_load(file, *args, **kwargs)
+
+    monkeypatch.setattr(pickle, "load", counting_load)
+    stores = Stores(keep=True)
+    options = Options(content_dir=content, out_dir=out, today=TODAY, jobs=2, template_dir=TEMPLATE_DIR)
+    edit_policy_body(content, TEMPLATE_DIR)
+    build(options, [].append, stores=stores)
+    first = sorted(read)
+    assert {"sources.pickle", "markdown.pickle"} <= set(first), first
+    read.clear()
+    edit_policy_title(content, TEMPLATE_DIR)
+    build(options, [].append, stores=stores)
+    assert [name for name in read if name.endswith(".pickle") and not name.startswith("last-")] == []
+
+    clean = tmp_path / "clean"
+    shutil.rmtree(content.parent / ".cache")
+    run(content, clean, TEMPLATE_DIR)
+    assert tree_bytes(out) == tree_bytes(clean)
