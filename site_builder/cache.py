@@ -7,8 +7,9 @@ Three things are remembered between builds, each keyed by a digest of everything
 - outputs: for each output path, the fingerprint of what it was made from, so an unchanged file
   is taken over from the previous output instead of being rendered and written again;
 - compiled templates (`compiled_templates`), each checked against its template's text by Jinja.
-Every key also includes the builder's own code and the templates, so a change to either
-invalidates everything that depends on it.
+Every key also includes the builder's own code and the templates that pages are rendered with
+(`render.env.template_digest`: not the stylesheets and scripts in ``static/``, which are copied),
+so a change to either invalidates everything that depends on it.
 """
 
 from __future__ import annotations

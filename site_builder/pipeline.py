@@ -28,10 +28,11 @@ from .config import SiteConfig, load_config
 from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Progress, Report
-from .plan import Render, plan_site
+from .plan import Entry, Render, plan_site
 from .plan.search import search_shards
 from .privacy.gate import allow_list, check_output, check_sources, gate_entries, gate_output, scan_output
 from .problems import ContentError, Problem, Problems
+from .render.env import template_digest
 from .render.renderer import Renderer
 from .search import SearchReport, Shard, bundle_dirs, index_site
 from .site import Site, build_model
@@ -111,10 +112,8 @@ def build(
 
     outputs = open_store(folder, "outputs-" + digest(out.as_posix())[:16])
     markdown = open_store(folder, "markdown")
-    inputs = digest(
-        builder_digest(), tree_digest(options.template_dir), _site_yaml(options), options.base_url or "",
-        site.today.isoformat(),
-    )
+    templates = _templates(options.template_dir, entries, outputs.get("templates"))
+    inputs = digest(builder_digest(), templates[1], _site_yaml(options), options.base_url or "", site.today.isoformat())
     previous = out if (out / "index.html").is_file() else None
     memory = outputs.get("records") or {}
     # An update replaces only what changed; --strict (and a first build) writes and checks a whole site.
@@ -180,7 +179,7 @@ def build(
 
     for future in saved:
         future.result()
-    outputs.replace({"records": result.records, "search": keys, "bundle": hashes})
+    outputs.replace({"records": result.records, "search": keys, "bundle": hashes, "templates": templates})
     outputs.save()
     last.remember(len(entries), problems.warnings)
     return Report(len(entries), time.perf_counter() - started, problems)
@@ -220,6 +219,16 @@ def _gate_part(staging: Path, label: str, config: SiteConfig, shard: Shard) -> l
     """The personal-data findings in the bundle folder of a new part of the search index."""
     files = [p.relative_to(staging).as_posix() for p in (staging / shard.bundle).rglob("*") if p.is_file()]
     return check_output(staging, label, allow_list(config), files)
+
+
+def _templates(template_dir: Path, entries: list[Entry], known: tuple[str, str] | None) -> tuple[str, str]:
+    """(digest of the whole template folder and of the templates used, `template_digest`): the
+    latter, parsed again only when the former has changed since the last build (``known``)."""
+    used = sorted({entry.template for entry in entries if isinstance(entry, Render)})
+    folder = digest(tree_digest(template_dir), *used)
+    if known is not None and known[0] == folder:
+        return known
+    return folder, template_digest(template_dir, used)
 
 
 def _site_yaml(options: Options) -> bytes:

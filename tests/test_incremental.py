@@ -61,6 +61,19 @@ def edit_template(content: Path, templates: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("返回首页", "回到首页"), encoding="utf-8")
 
 
+def edit_included_template(content: Path, templates: Path) -> None:
+    """A template that pages reach only through an import (every table on the site)."""
+    path = templates / "components" / "table.html"
+    text = path.read_text(encoding="utf-8")
+    assert '<div class="table-wrap"' in text
+    path.write_text(text.replace('<div class="table-wrap"', '<div class="table-wrap scroll"', 1), encoding="utf-8")
+
+
+def edit_stylesheet(content: Path, templates: Path) -> None:
+    path = templates / "static" / "site.css"
+    path.write_text(path.read_text(encoding="utf-8") + "\n.notice { font-weight: bold; }\n", encoding="utf-8")
+
+
 def edit_site_yaml(content: Path, templates: Path) -> None:
     path = content / "site.yaml"
     text = path.read_text(encoding="utf-8")
@@ -77,7 +90,7 @@ def delete_attachment_policy_and_page(content: Path, templates: Path) -> None:
 
 
 EDITS = [edit_policy_body, edit_policy_title, edit_policy_category, edit_standard, edit_roster, edit_template,
-         edit_site_yaml, delete_policy, delete_attachment_policy_and_page]
+         edit_included_template, edit_stylesheet, edit_site_yaml, delete_policy, delete_attachment_policy_and_page]
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
@@ -103,7 +116,9 @@ def test_incremental_build_equals_clean_build(tmp_path: Path, edit: Callable[[Pa
     assert [p for p in clean if incremental[p] != clean[p]] == []
 
     kept = [p for p in incremental if p in before and (out / p).stat().st_ino == before[p]]
-    if edit is not edit_template and edit is not edit_site_yaml:
+    if edit is edit_stylesheet:  # copied, not rendered: no page shows it
+        assert any("新写入 1 个文件" in line for line in log), log
+    if edit not in (edit_template, edit_included_template, edit_site_yaml):
         assert len(kept) > len(incremental) // 2, "unchanged files should be taken over, not rewritten"
         assert any("沿用未变化的" in line and "沿用未变化的 0 个" not in line for line in log)
 
@@ -435,3 +450,23 @@ def test_kept_stores_are_read_once_and_builds_stay_identical(tmp_path: Path, mon
     shutil.rmtree(content.parent / ".cache")
     run(content, clean, TEMPLATE_DIR)
     assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_a_template_named_in_a_variable_makes_every_template_file_count(tmp_path: Path) -> None:
+    """Which templates a page uses is read from the templates themselves; when one includes a
+    name held in a variable, that cannot be known before rendering, so every file counts."""
+    from site_builder.render.env import template_digest
+
+    (tmp_path / "page.html").write_text('{% extends "base.html" %}', encoding="utf-8")
+    (tmp_path / "base.html").write_text("<main>{% block content %}{% endblock %}</main>", encoding="utf-8")
+    (tmp_path / "other.html").write_text("x", encoding="utf-8")
+    first = template_digest(tmp_path, ["page.html"])
+    (tmp_path / "other.html").write_text("y", encoding="utf-8")  # used by no page
+    assert template_digest(tmp_path, ["page.html"]) == first
+    (tmp_path / "base.html").write_text("<main>{% block content %}{% endblock %}</main>\n", encoding="utf-8")
+    second = template_digest(tmp_path, ["page.html"])
+    assert second != first  # reached through extends
+    (tmp_path / "page.html").write_text('{% extends "base.html" %}{% include part %}', encoding="utf-8")
+    third = template_digest(tmp_path, ["page.html"])
+    (tmp_path / "other.html").write_text("z", encoding="utf-8")
+    assert template_digest(tmp_path, ["page.html"]) != third

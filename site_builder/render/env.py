@@ -10,13 +10,17 @@ import functools
 import html
 import posixpath
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup, escape
+
+from ..cache import digest, tree_digest
 
 
 def relative_url(target: str, current: str) -> str:
@@ -238,3 +242,36 @@ def make_environment(template_dir: Path, compiled: Path | None = None) -> jinja2
     env.filters["file_size"] = file_size
     env.filters["money"] = money
     return env
+
+
+def template_digest(template_dir: Path, names: Iterable[str]) -> str:
+    """A digest of the templates that pages are rendered with: ``names`` and every template they
+    extend, include or import, and so on, with their text.
+
+    A stylesheet or script in ``static/`` (copied, not rendered), the preview's overlay, or a
+    template that no page uses is not part of it: editing one must not make every page look
+    changed. A reference that only rendering could resolve (a name held in a variable), or a
+    template that does not parse, makes it the digest of every file in the folder instead.
+    """
+    env = make_environment(template_dir)
+    assert env.loader is not None
+    sources: dict[str, str] = {}
+    todo = sorted(set(names))
+    while todo:
+        name = todo.pop()
+        if name in sources:
+            continue
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            sources[name] = "\0missing"  # rendering will say so
+            continue
+        sources[name] = source
+        try:
+            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source, name, filename)))
+        except jinja2.TemplateSyntaxError:
+            return tree_digest(template_dir)
+        if None in referenced:
+            return tree_digest(template_dir)
+        todo += [ref for ref in referenced if ref is not None and ref not in sources]
+    return digest(*(part for name in sorted(sources) for part in (name, sources[name])))
