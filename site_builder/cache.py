@@ -302,6 +302,6 @@ def compiled_templates(folder: Path | None) -> Path | None:
 
 
 __all__ = [
-    "Problem", "SourceCache", "Store", "Stores", "builder_digest", "cache_folder", "cached", "cached_each", "compiled_templates",
-    "digest", "stat_digest", "tree_digest",
+    "Problem", "SourceCache", "Store", "Stores", "builder_digest", "cache_folder", "cached", "cached_each",
+    "compiled_templates", "digest", "stat_digest", "tree_digest",
 ]
