@@ -391,8 +391,11 @@ class _Changes:
     def undo(self) -> None:
         for folder in reversed(self.pruned):
             folder.mkdir(exist_ok=True)
+        made = set(self.made)
         for source, target in reversed(self.done):
             source.parent.mkdir(parents=True, exist_ok=True)
+            if source in made and source.is_dir() and not source.is_symlink():
+                source.rmdir()  # made for new files (moved back by now) where this file stood
             os.rename(target, source)
         for folder in reversed(self.made):
             try:

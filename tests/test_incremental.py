@@ -470,3 +470,31 @@ def test_a_template_named_in_a_variable_makes_every_template_file_count(tmp_path
     third = template_digest(tmp_path, ["page.html"])
     (tmp_path / "other.html").write_text("z", encoding="utf-8")
     assert template_digest(tmp_path, ["page.html"]) != third
+
+
+def test_a_failed_update_puts_back_a_file_that_stood_where_a_page_folder_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undoing an update that had to make a folder where a file stood puts the file back."""
+    from site_builder import pipeline
+    from site_builder.search import SearchIndexError
+
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    out = tmp_path / "site" / "output"
+    run(content, out, TEMPLATE_DIR)
+    folder = out / "policies" / "dibao-shenhe-queren-banfa"
+    shutil.rmtree(folder)
+    folder.write_text("not a folder", encoding="utf-8")
+    before, dirs = tree_bytes(out), folders(out)
+    edit_policy_body(content, TEMPLATE_DIR)
+
+    def failing_index(*args: object, **kwargs: object) -> object:
+        raise SearchIndexError("Pagefind 失败")
+
+    monkeypatch.setattr(pipeline, "index_site", failing_index)
+    with pytest.raises(SearchIndexError):
+        run(content, out, TEMPLATE_DIR)
+    assert tree_bytes(out) == before
+    assert folders(out) == dirs
+    assert sorted(p.name for p in out.parent.iterdir()) == [".cache", "content", "output"]
