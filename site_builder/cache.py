@@ -44,14 +44,20 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def is_scratch(name: str) -> bool:
+    """Whether a file or folder name is hidden (``.x``: an editor's swap file, ``.git``) or a
+    backup (``x~``): what editors and tools leave beside the files they work on."""
+    return name.startswith(".") or name.endswith("~")
+
+
 def tree_digest(root: Path, pattern: str = "**/*") -> str:
-    """Digest of every file's relative path and bytes under ``root``, but hidden (``.x``: an
-    editor's swap file) and backup (``x~``) ones: saving a template in an editor that keeps
-    such files beside it must not make every page look changed, only the saved template."""
+    """Digest of every file's relative path and bytes under ``root``, but scratch ones
+    (`is_scratch`): saving a template in an editor that keeps such files beside it must not
+    make every page look changed, only the saved template."""
     parts: list[bytes | str] = []
     for path in sorted(root.glob(pattern)):
         rel = path.relative_to(root)
-        if any(part.startswith(".") or part.endswith("~") or part == "__pycache__" for part in rel.parts):
+        if any(is_scratch(part) or part == "__pycache__" for part in rel.parts):
             continue
         if path.is_file():
             parts += [rel.as_posix(), path.read_bytes()]
@@ -303,5 +309,5 @@ def compiled_templates(folder: Path | None) -> Path | None:
 
 __all__ = [
     "Problem", "SourceCache", "Store", "Stores", "builder_digest", "cache_folder", "cached", "cached_each",
-    "compiled_templates", "digest", "stat_digest", "tree_digest",
+    "compiled_templates", "digest", "is_scratch", "stat_digest", "tree_digest",
 ]

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 import jinja2
 
-from .cache import Stores
+from .cache import Stores, is_scratch
 from .options import Log, Options
 from .pipeline import build
 from .problems import ContentError
@@ -168,8 +168,8 @@ Stamp = dict[str, tuple[int, int]]
 
 
 def snapshot(roots: Sequence[Path]) -> Stamp:
-    """(mtime_ns, size) of every file under ``roots``, by path, but hidden (``.x``: an editor's swap
-    file, ``.git``) and backup (``x~``) ones. Linked folders are followed, each once."""
+    """(mtime_ns, size) of every file under ``roots``, by path, but scratch ones (`is_scratch`: an
+    editor's swap file, ``.git``, a backup). Linked folders are followed, each once."""
     found: Stamp = {}
     seen: set[tuple[int, int]] = set()
 
@@ -183,7 +183,7 @@ def snapshot(roots: Sequence[Path]) -> Stamp:
         except OSError:  # gone, or unreadable: the build reports what it cannot read
             return
         for entry in entries:
-            if entry.name.startswith(".") or entry.name.endswith("~"):
+            if is_scratch(entry.name):
                 continue
             try:
                 if entry.is_dir():
