@@ -367,10 +367,11 @@ class _Changes:
         if target.is_relative_to(self.out):
             if target.exists() or target.is_symlink():  # replaced: keep the old one aside
                 self.move(target, self.backup / target.relative_to(self.out))
-            for folder in reversed(target.parents):  # a file where a folder of ``target`` goes: the same
-                if folder.is_relative_to(self.out) and folder != self.out and not folder.is_dir():
+            for rel in reversed(target.relative_to(self.out).parents[:-1]):  # its folders, from the top
+                folder = self.out / rel
+                if not folder.is_dir():  # missing (and so are those below it), or a file: set that aside
                     if folder.is_symlink() or folder.exists():
-                        self.move(folder, self.backup / folder.relative_to(self.out))
+                        self.move(folder, self.backup / rel)
                     break
         if not target.parent.exists():
             missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
