@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from site_builder.plan import plan_static
 from site_builder.render import env
 
 
@@ -288,3 +289,12 @@ def test_links_in_navigation_get_no_print_address(sample_output: Path) -> None:
     assert nav_links > 100 and printed > 100  # the sample's catalog and rosters have both
     catalog = soup(sample_output / "catalog" / "index.html").find("main")
     assert catalog.select("nav.facets a") and catalog.select("table a[data-print-url]")
+
+
+def test_editors_scratch_files_beside_the_static_files_are_not_published(tmp_path: Path) -> None:
+    static = tmp_path / "templates" / "static"
+    (static / ".git").mkdir(parents=True)
+    for name in ("site.css", "site.css~", ".site.css.swp", ".git/config", "fonts/a.woff2"):
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text("x", encoding="utf-8")
+    assert [entry.path for entry in plan_static(tmp_path / "templates")] == ["static/fonts/a.woff2", "static/site.css"]

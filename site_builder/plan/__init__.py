@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from ..cache import is_scratch
+
 T = TypeVar("T")
 STATIC_DIR = "static"
 
@@ -142,9 +144,12 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
 
 
 def plan_static(template_dir: Path) -> list[Entry]:
+    """Every file of ``templates/static/``, but what editors and tools leave beside the files
+    they work on (`is_scratch`: ``.site.css.swp``, ``site.css~``, a ``.git`` folder)."""
     root = template_dir / STATIC_DIR
-    return [
-        Copy(f"{STATIC_DIR}/{path.relative_to(root).as_posix()}", path)
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
-    ]
+    entries: list[Entry] = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not any(is_scratch(part) for part in rel.parts):
+            entries.append(Copy(f"{STATIC_DIR}/{rel.as_posix()}", path))
+    return entries
