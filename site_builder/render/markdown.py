@@ -18,6 +18,8 @@ import nh3
 from markdown import inlinepatterns, util
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from .env import relative_url
@@ -231,8 +233,10 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._extension = _AccessibleTablesExtension()
+        # Instances, not names: a name is looked up among the entry points of every installed
+        # package, which costs each render process about 30 ms.
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", self._extension],
+            extensions=[TableExtension(), SaneListExtension(), self._extension],
             output_format="html",
         )
         # Asked for every element several times, and a scan of a list of fifty tags each time; the
