@@ -398,3 +398,11 @@ def test_characters_the_scan_does_not_fold_look_the_same_to_it() -> None:
         ch = chr(code)
         assert to not in detect._SIGNIFICANT and to not in detect._INVISIBLE and ch not in detect._INVISIBLE
         assert not ch.isdigit() and not to.isdigit() and not ch.isascii()
+
+
+@pytest.mark.parametrize("targets", ["0123456789", " -", "X", "-\n"])
+def test_normalized_to_lists_exactly_what_normalize_maps_into_the_targets(targets: str) -> None:
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    expected = {ch for ch, to in zip(every, detect.normalize(every), strict=True) if to in targets and ch != "\n"}
+    found = detect.normalized_to(targets)
+    assert set(found) == expected and len(found) == len(expected)

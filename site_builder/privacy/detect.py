@@ -42,6 +42,7 @@ __all__ = [
     "Finding",
     "mask_number",
     "normalize",
+    "normalized_to",
     "scan_text",
 ]
 
@@ -100,6 +101,13 @@ _REGION: Final = re.compile(
 _ID_BREAKS: Final = frozenset({3, 6, 10, 12, 14})
 _MOBILE_BREAKS: Final = frozenset({3, 7})
 _CARD_BREAKS: Final = frozenset({4, 8, 12, 16})
+
+
+def normalized_to(targets: str) -> str:
+    """Every character but the line break that `normalize` maps into ``targets``: those of
+    ``targets`` it leaves as they are, and the look-alikes it maps onto them."""
+    kept = [ch for ch in targets if ch != "\n" and _TRANSLATION.get(ord(ch), ch) in targets]
+    return "".join(kept + [chr(code) for code, to in sorted(_TRANSLATION.items()) if to in targets])
 
 
 def normalize(text: str) -> str:

@@ -28,7 +28,7 @@ from ..cache import SourceCache, cached_each
 from ..plan import Copy, Entry, Render, Text
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
-from .detect import MOBILE, Finding, normalize, scan_text
+from .detect import MOBILE, Finding, normalized_to, scan_text
 from .mask import is_masked, mask_name
 
 if TYPE_CHECKING:
@@ -95,12 +95,6 @@ def message(finding: Finding, where: str = "") -> str:
     return f"个人信息：{finding.message}{where}，不能发布（第 {finding.column} 列）{hint}"
 
 
-def _chars_mapped_to(targets: str) -> str:
-    """Every BMP character (but the line break) that `normalize` maps into ``targets``."""
-    chars = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
-    return "".join(ch for ch, to in zip(chars, normalize(chars)) if to in targets and ch != "\n")
-
-
 def _class_of(chars: str) -> str:
     """The inside of a regex character class matching exactly ``chars``."""
     return "".join(re.escape(ch) for ch in chars)
@@ -110,8 +104,8 @@ def _class_of(chars: str) -> str:
 # between them but spaces, hyphens and invisible characters, in any of the forms `normalize`
 # accepts (full-width digits, ideographic spaces, dashes). A superset of what `scan_text` looks
 # at, and no finding spans a line break, so only the lines this matches need the full scan.
-_DIGIT_CHARS = _chars_mapped_to("0123456789")
-_SEPARATOR_CHARS = _chars_mapped_to(" -") + "".join(
+_DIGIT_CHARS = normalized_to("0123456789")
+_SEPARATOR_CHARS = normalized_to(" -") + "".join(
     chr(code)
     for code in (0x09, 0x0D, 0x0C, 0x0B, 0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
                  *range(0x2060, 0x2065), 0xFEFF)
