@@ -258,7 +258,7 @@ def _load_each(loaders: Sequence[Callable[[Problems], T]], root: Path, processes
     _LOADERS, _ROOT = loaders, root
     try:
         with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_worker) as pool:
-            parts = pool.map(_load_chunk, chunks)
+            parts = pool.map(_load_chunk, chunks, chunksize=1)  # the chunks are sized already
     finally:
         _LOADERS, _ROOT = (), Path()
     outcomes: list[tuple[T, tuple[Problem, ...]]] = []
