@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -49,3 +50,34 @@ def test_the_preview_timing_sees_each_edit_in_the_reloaded_page(tmp_path: Path) 
     assert run.shown == [True, True]
     assert run.rss_mb > 0
     assert policy.read_bytes() == original
+
+
+def test_the_parallel_bound_times_our_build_without_search_or_saved_sources(tmp_path: Path) -> None:
+    """benchmarks/parallel_bound.py on a small city: every run succeeds, our timed builds write
+    the pages but neither a search index nor the cache of sources and Markdown (those run beside
+    each other after the pages in a real build), and the bound is printed."""
+    from gen_city import CityOptions, generate
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    generate(CityOptions(tree, seed=1, policies=40, households=200))
+    work = tmp_path / "work"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "parallel_bound.py"), "--tree", str(tree), "--repeat", "1",
+         "--work", str(work)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"bound, perfectly spread: .* = \d+\.\d\d s, \d+\.\d\d × the 2-process loop", result.stdout)
+    assert not (work / "content" / "rosters").exists()
+    set_aside = work / "set-aside"
+    outputs = sorted(p for p in set_aside.iterdir() if p.name.endswith("-output"))
+    caches = sorted(p for p in set_aside.iterdir() if p.name.endswith("-.cache"))
+    assert len(outputs) == 2 and len(caches) == 2  # ours on 1 and on 2 processes
+    for output in outputs:
+        assert len(list(output.glob("policies/*/index.html"))) >= 40
+        assert not any(p.name.startswith("pagefind") for p in output.iterdir())
+    for folder in caches:
+        names = {p.name for p in folder.iterdir()}
+        assert any(name.startswith("outputs-") for name in names)
+        assert not names & {"sources.pickle", "markdown.pickle"}
