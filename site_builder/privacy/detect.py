@@ -107,7 +107,8 @@ def normalized_to(targets: str) -> str:
     """Every character but the line break that `normalize` maps into ``targets``: those of
     ``targets`` it leaves as they are, and the look-alikes it maps onto them."""
     kept = [ch for ch in targets if ch != "\n" and _TRANSLATION.get(ord(ch), ch) in targets]
-    return "".join(kept + [chr(code) for code, to in sorted(_TRANSLATION.items()) if to in targets])
+    mapped = [chr(code) for code, to in sorted(_TRANSLATION.items()) if to in targets]
+    return "".join(dict.fromkeys(kept + mapped))  # each once
 
 
 def normalize(text: str) -> str:
