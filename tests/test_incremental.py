@@ -29,23 +29,24 @@ def edit_policy_body(content: Path, templates: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n本办法由市民政局负责解释。\n", encoding="utf-8")
 
 
-def edit_policy_title(content: Path, templates: Path) -> None:
-    path = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit ``path``: the first ``old`` becomes ``new``. ``old`` must be there, or the edit would
+    change nothing and the comparison with a clean build would pass for nothing."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title: ", "title: （修订）", 1), encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_policy_title(content: Path, templates: Path) -> None:
+    replace_once(content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md", "title: ", "title: （修订）")
 
 
 def edit_policy_category(content: Path, templates: Path) -> None:
-    path = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("category: 规范性文件", "category: 社会救助", 1), encoding="utf-8")
+    replace_once(content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md", "category: 规范性文件", "category: 社会救助")
 
 
 def edit_standard(content: Path, templates: Path) -> None:
-    path = content / "standards" / "dibao-chengshi.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "default: 1120" in text
-    path.write_text(text.replace("default: 1120", "default: 1125", 1), encoding="utf-8")
+    replace_once(content / "standards" / "dibao-chengshi.yaml", "default: 1120", "default: 1125")
 
 
 def edit_roster(content: Path, templates: Path) -> None:
@@ -55,18 +56,13 @@ def edit_roster(content: Path, templates: Path) -> None:
 
 
 def edit_template(content: Path, templates: Path) -> None:
-    path = templates / "policy.html"
-    path.write_text(path.read_text(encoding="utf-8").replace("发布日期：", "发布时间："), encoding="utf-8")
-    path = templates / "404.html"
-    path.write_text(path.read_text(encoding="utf-8").replace("返回首页", "回到首页"), encoding="utf-8")
+    replace_once(templates / "policy.html", "发布日期：", "发布时间：")
+    replace_once(templates / "404.html", "返回首页", "回到首页")
 
 
 def edit_included_template(content: Path, templates: Path) -> None:
     """A template that pages reach only through an import (every table on the site)."""
-    path = templates / "components" / "table.html"
-    text = path.read_text(encoding="utf-8")
-    assert '<div class="table-wrap"' in text
-    path.write_text(text.replace('<div class="table-wrap"', '<div class="table-wrap scroll"', 1), encoding="utf-8")
+    replace_once(templates / "components" / "table.html", '<div class="table-wrap"', '<div class="table-wrap scroll"')
 
 
 def edit_stylesheet(content: Path, templates: Path) -> None:
@@ -75,9 +71,7 @@ def edit_stylesheet(content: Path, templates: Path) -> None:
 
 
 def edit_site_yaml(content: Path, templates: Path) -> None:
-    path = content / "site.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("0599-86612300", "0599-86612399"), encoding="utf-8")
+    replace_once(content / "site.yaml", "0599-86612300", "0599-86612399")
 
 
 def delete_policy(content: Path, templates: Path) -> None:
