@@ -223,6 +223,8 @@ def _check_index_no(index_no: str, issued: date | None, path: Path, line: int, p
 def _attachments(
     meta: YamlDoc, items: list[object], config: SiteConfig, path: Path, problems: Problems
 ) -> tuple[Attachment, ...]:
+    if not items:  # most policies: no need to resolve the files folder (a few system calls each)
+        return ()
     files_root = (config.content_dir / "files").resolve()
     result = []
     for index, _ in enumerate(items):

@@ -54,7 +54,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
     if bad is not None:
         problems.error(path, text.count("\n", 0, bad.start()) + 1, control_message(bad.group()))
         ok = False
-    for number, row in enumerate(text.split("\n"), 1):
+    for number, row in enumerate(text.split("\n") if len(text) > MAX_LINE_CHARS else (), 1):
         if len(row) > MAX_LINE_CHARS:
             problems.error(
                 path, number,
