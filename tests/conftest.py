@@ -152,6 +152,14 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit ``path``: the first ``old`` becomes ``new``. ``old`` must be there, or the edit would
+    change nothing and the comparison with a clean build would pass for nothing."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def copy_content(dest: Path) -> Path:
     """A writable copy of the sample content."""
     shutil.copytree(SAMPLE_CONTENT, dest)

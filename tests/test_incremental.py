@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE_CONTENT, tree_bytes
+from conftest import SAMPLE_CONTENT, replace_once, tree_bytes
 
 from site_builder.pipeline import TEMPLATE_DIR, Options, build
 from site_builder.problems import ContentError
@@ -27,14 +27,6 @@ def run(content: Path, out: Path, templates: Path, log: list[str] | None = None,
 def edit_policy_body(content: Path, templates: Path) -> None:
     path = content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n本办法由市民政局负责解释。\n", encoding="utf-8")
-
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    """Edit ``path``: the first ``old`` becomes ``new``. ``old`` must be there, or the edit would
-    change nothing and the comparison with a clean build would pass for nothing."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def edit_policy_title(content: Path, templates: Path) -> None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CONTENT, tree_bytes
+from conftest import SAMPLE_CONTENT, replace_once, tree_bytes
 
 from site_builder.cache import Stores
 from site_builder.pipeline import TEMPLATE_DIR, Options, build
@@ -61,12 +61,6 @@ class Tree:
         return self.serial
 
 
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def _shift_years(text: str, years: int, serial: int) -> str:
     """The policy ``text`` with its dates ``years`` later and an index number of that year."""
 
@@ -86,7 +80,7 @@ def append_paragraph(tree: Tree) -> None:
 
 
 def retitle(tree: Tree) -> None:
-    _replace(tree.pick(tree.policies()), "title: ", f"title: （第 {tree.rng.randrange(2, 9)} 次修订）")
+    replace_once(tree.pick(tree.policies()), "title: ", f"title: （第 {tree.rng.randrange(2, 9)} 次修订）")
 
 
 def move_to_another_year(tree: Tree) -> None:
@@ -171,7 +165,7 @@ def edit_site_yaml(tree: Tree) -> None:
     text = path.read_text(encoding="utf-8")
     phone = re.search(r"phone: 0599-866123(\d\d)", text)
     assert phone is not None
-    _replace(path, phone.group(0), f"phone: 0599-866123{(int(phone.group(1)) + 1) % 100:02d}")
+    replace_once(path, phone.group(0), f"phone: 0599-866123{(int(phone.group(1)) + 1) % 100:02d}")
 
 
 def touch_unchanged(tree: Tree) -> None:
