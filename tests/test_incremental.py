@@ -381,9 +381,9 @@ def test_an_editors_hidden_files_beside_the_templates_change_nothing(tmp_path: P
     assert any("新写入 0 个文件" in line for line in log), log
 
 
-def test_a_file_standing_where_a_page_folder_goes_is_replaced(tmp_path: Path) -> None:
-    """An update moves its new pages into place before it looks for files that no longer belong:
-    a file (put there by hand) where a page's folder has to be is moved aside first."""
+def _built_with_a_file_where_a_page_folder_goes(tmp_path: Path) -> tuple[Path, Path]:
+    """(content, output) of a built sample site whose folder of one policy page has been
+    replaced by a file, as if by hand."""
     content = tmp_path / "site" / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     out = tmp_path / "site" / "output"
@@ -391,6 +391,13 @@ def test_a_file_standing_where_a_page_folder_goes_is_replaced(tmp_path: Path) ->
     folder = out / "policies" / "dibao-shenhe-queren-banfa"
     shutil.rmtree(folder)
     folder.write_text("not a folder", encoding="utf-8")
+    return content, out
+
+
+def test_a_file_standing_where_a_page_folder_goes_is_replaced(tmp_path: Path) -> None:
+    """An update moves its new pages into place before it looks for files that no longer belong:
+    a file (put there by hand) where a page's folder has to be is moved aside first."""
+    content, out = _built_with_a_file_where_a_page_folder_goes(tmp_path)
     edit_policy_body(content, TEMPLATE_DIR)
     log: list[str] = []
     run(content, out, TEMPLATE_DIR, log)
@@ -465,13 +472,7 @@ def test_a_failed_update_puts_back_a_file_that_stood_where_a_page_folder_goes(
     from site_builder import pipeline
     from site_builder.search import SearchIndexError
 
-    content = tmp_path / "site" / "content"
-    shutil.copytree(SAMPLE_CONTENT, content)
-    out = tmp_path / "site" / "output"
-    run(content, out, TEMPLATE_DIR)
-    folder = out / "policies" / "dibao-shenhe-queren-banfa"
-    shutil.rmtree(folder)
-    folder.write_text("not a folder", encoding="utf-8")
+    content, out = _built_with_a_file_where_a_page_folder_goes(tmp_path)
     before, dirs = tree_bytes(out), folders(out)
     edit_policy_body(content, TEMPLATE_DIR)
 
