@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the builder needs on a fresh Debian machine: a venv with the pinned
-# Python packages and, with --test, the system packages the browser tests use (Debian's
-# Chromium and CJK fonts; no test tool ever downloads a browser of its own).
+# Python packages and, with --test, the system packages the tests run against: Debian's
+# Chromium and CJK fonts (no test tool ever downloads a browser of its own), nginx for the
+# documented deploy, and poppler-utils (pdftotext) to read back what Chromium prints.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +26,10 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
   apt_install python3-venv
 fi
 
-if [ $want_test = 1 ] && { [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; }; then
-  echo "setup: installing Debian's chromium and fonts-noto-cjk for the browser tests" >&2
-  apt_install chromium fonts-noto-cjk
+test_packages=(chromium fonts-noto-cjk nginx poppler-utils)
+if [ $want_test = 1 ] && ! dpkg -s "${test_packages[@]}" >/dev/null 2>&1; then
+  echo "setup: installing Debian's ${test_packages[*]} for the tests" >&2
+  apt_install "${test_packages[@]}"
 fi
 
 if [ ! -x .venv/bin/python ]; then
