@@ -15,11 +15,9 @@ so a change to either invalidates everything that depends on it.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import shutil
-import signal
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from . import __version__
+from .parallel import forked
 from .problems import Problem, Problems
 
 T = TypeVar("T")
@@ -217,8 +216,8 @@ def cached_each(
     processes: int = 1,
 ) -> list[T]:
     """`cached` for each (files, loader) of ``loads``, in order. What the cache does not hold is
-    loaded by ``processes`` forked processes when there is enough of it (a first build's
-    thousands of policies). Problems are reported in the order of ``loads``, as one by one."""
+    loaded by ``processes`` processes (`parallel.forked`) when there is enough of it (a first
+    build's thousands of policies). Problems are reported in the order of ``loads``, as one by one."""
     outcomes: list[tuple[T, tuple[Problem, ...]] | None] = [None] * len(loads)
     remembered: dict[int, tuple[Any, str]] = {}
     missing: list[int] = []
@@ -243,49 +242,22 @@ def cached_each(
     return results
 
 
-# Loaders run in forked processes inherit the list of loaders: nothing is pickled on the way in,
-# only the loaded objects (which the cache pickles anyway) and their problems on the way back.
-_LOADERS: Sequence[Callable[[Problems], Any]] = ()
-_ROOT = Path()
-
-
 def _load_each(loaders: Sequence[Callable[[Problems], T]], root: Path, processes: int) -> list[tuple[T, tuple[Problem, ...]]]:
-    global _LOADERS, _ROOT
     if processes <= 1 or len(loaders) < PARALLEL_LOADS:
         return [_load_one(loader, root) for loader in loaders]
     size = max(1, min(64, len(loaders) // (processes * 4)))
     chunks = [range(start, min(start + size, len(loaders))) for start in range(0, len(loaders), size)]
-    _LOADERS, _ROOT = loaders, root
-    try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=_quiet_worker) as pool:
-            parts = pool.map(_load_chunk, chunks, chunksize=1)  # the chunks are sized already
-    finally:
-        _LOADERS, _ROOT = (), Path()
-    outcomes: list[tuple[T, tuple[Problem, ...]]] = []
-    for part in parts:
-        if part is None:
-            raise KeyboardInterrupt
-        outcomes += part
-    return outcomes
+
+    def load_chunk(indexes: range) -> list[tuple[T, tuple[Problem, ...]]]:  # the workers inherit ``loaders``
+        return [_load_one(loaders[i], root) for i in indexes]
+
+    return [outcome for part in forked(load_chunk, chunks, processes) for outcome in part]
 
 
 def _load_one(loader: Callable[[Problems], T], root: Path) -> tuple[T, tuple[Problem, ...]]:
     local = Problems(root)
     result = loader(local)
     return result, tuple(local.items)
-
-
-def _load_chunk(indexes: range) -> list[tuple[Any, tuple[Problem, ...]]] | None:
-    try:
-        return [_load_one(_LOADERS[i], _ROOT) for i in indexes]
-    except KeyboardInterrupt:  # a worker that dies of it would leave the pool waiting forever
-        return None
-
-
-def _quiet_worker() -> None:
-    # The parent handles Ctrl-C and termination; workers just stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def cache_folder(content_dir: Path, enabled: bool = True) -> Path | None:

@@ -19,6 +19,7 @@ from typing import NoReturn, TextIO
 
 from .last_build import LastBuild
 from .options import TEMPLATE_DIR, Options
+from .parallel import WorkerDied
 from .problems import ContentError
 from .search import SearchIndexError
 
@@ -288,7 +289,7 @@ def _run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"用法错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
-    except SearchIndexError as exc:
+    except (SearchIndexError, WorkerDied) as exc:
         print(f"失败：{str(exc).rstrip('。')}。输出目录保持原样。", file=sys.stderr)
         return EXIT_CONTENT
     except _template_error() as exc:  # rendering outside the pipeline's own handler

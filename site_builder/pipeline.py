@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from . import testpoints
 from .cache import (
     SourceCache,
     Store,
@@ -28,6 +29,7 @@ from .config import SiteConfig, load_config
 from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Progress, Report
+from .parallel import threaded
 from .plan import Entry, Render, plan_site
 from .plan.search import search_shards
 from .privacy.gate import allow_list, check_output, check_sources, gate_entries, gate_output, scan_output
@@ -48,6 +50,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
 
     With a ``store``, files that have not changed since the last build are not parsed again.
     """
+    testpoints.reached("load")
     problems = Problems(display_root=options.content_dir.resolve().parent)
     config = load_config(options.content_dir, problems, options.base_url)
     problems.raise_if_errors(options.strict)
@@ -63,6 +66,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
         config, policies, pages, options.today, problems, drafts=options.drafts, standards=standards,
         rosters=rosters,
     )
+    testpoints.reached("gate")
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
     check_sources(site, problems, gate_cache, options.jobs)  # the personal-data gate over every source that would be published
     problems.raise_if_errors(options.strict)
@@ -131,6 +135,7 @@ def build(
     check = None if options.strict else partial(scan_output, label=options.out_dir.name, allow=allow_list(site.config))
 
     with StagingDir(options.out_dir, update) as staging, ThreadPoolExecutor(max_workers=1) as saver:
+        testpoints.reached("render")
         result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, not update, check,
                             progress and partial(progress, "生成页面"))
         log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
@@ -141,6 +146,7 @@ def build(
         bundles = {shard.bundle for shard in shards} | {p.name for p in bundle_dirs(out)}
         if staging.update:  # the new pages go live now; the old search index stays until the new one is checked
             staging.publish(keep, later=bundles, then=on_pages)
+            testpoints.reached("publish")
         # The parsed sources and the rendered Markdown are final: their caches are saved while the
         # search index is built (keyed by content, they are right whether or not the build succeeds).
         # Not before the pages are published: pickling them holds the interpreter for 0.1-0.2 s.
@@ -157,6 +163,7 @@ def build(
             if not staging.update:
                 assert previous is not None
                 link_tree(previous / shard.bundle, staging.path / shard.bundle)
+        testpoints.reached("index")
         if rebuilt:
             site_dir = out if staging.update else staging.path
             # each new part passes the gate as soon as it is made (--strict checks everything below)
@@ -199,15 +206,17 @@ def _index(
     started = time.perf_counter()
     found: dict[str, list[Problem]] = {}
     order = sorted(shards, key=lambda shard: len(shard.paths), reverse=True)
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(shards)))) as pool:
-        futures = {pool.submit(index_site, site_dir, s.paths, bundle=staging / s.bundle): s for s in order}
-        for done, future in enumerate(as_completed(futures), 1):
-            future.result()  # a failed part stops the build (after the parts still running)
-            if gate is not None:
-                found[futures[future].bundle] = gate(futures[future])
-            if progress is not None:
-                progress("搜索索引（部分）", done, len(shards))
-        reports = [future.result() for future in futures]
+
+    finished: list[Shard] = []
+
+    def indexed(number: int, report: SearchReport) -> None:
+        finished.append(order[number])
+        if gate is not None:
+            found[order[number].bundle] = gate(order[number])
+        if progress is not None:
+            progress("搜索索引（部分）", len(finished), len(shards))
+
+    reports = threaded(lambda s: index_site(site_dir, s.paths, bundle=staging / s.bundle), order, jobs, indexed)
     problems = [problem for shard in shards for problem in found.get(shard.bundle, [])]
     if problems:
         raise ContentError(problems)

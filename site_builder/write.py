@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 import os
 import pickle
 import shutil
-import signal
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Self
 
+from . import testpoints
 from .cache import digest
+from .parallel import forked
 from .plan import Copy, Entry, Render, Text
 from .problems import ContentError, Problem
 
@@ -205,66 +205,44 @@ def _render_serial(
     return records, renderer.new_markdown(), findings
 
 
-# Parallel rendering forks worker processes that inherit the plan: nothing is pickled on the
-# way in, only small records (and newly rendered Markdown, for the cache) on the way back.
-_JOB: tuple[Sequence[tuple[Entry, str]], Path, Callable[[], Renders], Check | None] | None = None
+# Rendering in parallel (`parallel.forked`): the workers inherit the plan, and send back only small
+# records (and newly rendered Markdown, for the cache). Each makes its `Renders` once.
 _WORKER: Renders | None = None
-
-
-def _init_worker() -> None:
-    # The parent handles Ctrl-C and termination (it removes the staging folder); workers just stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-_Done = tuple[int, dict[str, Record], dict[str, str], list[Problem] | None, list[Problem]]
-
-
-def _work(chunk: tuple[int, list[int]]) -> _Done:
-    global _WORKER
-    assert _JOB is not None
-    pages, staging, renders, check = _JOB
-    if _WORKER is None:
-        _WORKER = renders()
-    number, indexes = chunk
-    findings: list[Problem] = []
-    try:
-        records = {pages[i][0].path: _write_one(staging, *pages[i], _WORKER, check, findings) for i in indexes}
-    except ContentError as exc:  # ContentError does not survive pickling; send its problems
-        return number, {}, {}, list(exc.problems), []
-    except KeyboardInterrupt:  # a worker that dies of it would leave the pool waiting forever
-        return number, {}, {}, None, []
-    return number, records, _WORKER.new_markdown(), [], findings
+_Done = tuple[dict[str, Record], dict[str, str], list[Problem] | None, list[Problem]]
 
 
 def _render_parallel(
     pages: Sequence[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None,
     progress: Callable[[int, int], None],
 ) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
-    global _JOB
     size = max(8, min(64, len(pages) // (jobs * 8) or 1))
-    starts = range(0, len(pages), size)
-    chunks = [(n, list(range(start, min(start + size, len(pages))))) for n, start in enumerate(starts)]
+    chunks = [range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)]
+
+    def render_chunk(indexes: range) -> _Done:
+        global _WORKER
+        if _WORKER is None:
+            _WORKER = renders()
+        findings: list[Problem] = []
+        try:
+            records = {pages[i][0].path: _write_one(staging, *pages[i], _WORKER, check, findings) for i in indexes}
+        except ContentError as exc:  # ContentError does not survive pickling; send its problems
+            return {}, {}, list(exc.problems), []
+        return records, _WORKER.new_markdown(), [], findings
+
     records: dict[str, Record] = {}
     markdown: dict[str, str] = {}
-    failed: dict[int, list[Problem]] = {}
     findings: list[Problem] = []
-    _JOB = (pages, staging, renders, check)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker) as pool:
-            for number, part, md, found, seen in pool.imap_unordered(_work, chunks):
-                if found is None:
-                    raise KeyboardInterrupt
-                records.update(part)
-                markdown.update(md)
-                findings += seen
-                progress(len(records), len(pages))
-                if found:
-                    failed[number] = found
-    finally:
-        _JOB = None
+
+    def rendered(number: int, done: _Done) -> None:
+        records.update(done[0])
+        markdown.update(done[1])
+        findings.extend(done[3])
+        progress(len(records), len(pages))
+
+    outcomes = forked(render_chunk, chunks, jobs, rendered)
+    failed = [problems for _, _, problems, _ in outcomes if problems]
     if failed:  # report what a serial build would: the first failing page in plan order
-        raise ContentError(failed[min(failed)])
+        raise ContentError(failed[0])
     return records, markdown, findings
 
 
@@ -336,6 +314,7 @@ class StagingDir:
         """Make the staged files the output. For an update, each folder of ``replace_dirs``
         (the search index, which is never patched file by file) is replaced whole."""
         os.chmod(self.path, 0o755)
+        self._changes.testpoint = len(self._changes.done) + 1  # after the first rename of the commit
         if self.update:
             for rel in replace_dirs:
                 if (self.out / rel).exists():
@@ -362,6 +341,7 @@ class _Changes:
         self.done: list[tuple[Path, Path]] = []  # (from, to), in order
         self.made: list[Path] = []  # folders created inside the output
         self.pruned: list[Path] = []  # folders removed from the output because they became empty
+        self.testpoint = 0  # the count of renames after which `testpoints` "commit" is reached
 
     def move(self, source: Path, target: Path, prune: bool = False) -> None:
         if target.is_relative_to(self.out):
@@ -379,6 +359,8 @@ class _Changes:
             self.made += [p for p in reversed(missing) if p.is_relative_to(self.out)]
         os.rename(source, target)
         self.done.append((source, target))
+        if len(self.done) == self.testpoint:
+            testpoints.reached("commit")
         if prune:  # a page removed for good: its folder goes too, when nothing else is left in it
             folder = source.parent
             while folder != self.out and folder.is_relative_to(self.out):
