@@ -1,22 +1,106 @@
-"""``build.py new policy``: a valid policy file with the next free 索引号 for its year."""
+"""``build.py new policy``: a draft policy file with the next free 索引号 for its year.
+
+Imported by the command line when its parser is made, for `PolicyHelp`: what reads content is
+imported only when a policy is written or the help is shown.
+"""
 
 from __future__ import annotations
 
+import argparse
+import re
+import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
-from .config import load_config
 from .problems import ContentError, Problems
-from .sources.document import SLUG, discover, load_document
-from .sources.policies import INDEX_NO
+
+DESCRIPTION = (
+    "新建一个政策文件，自动分配发文日期那一年的下一个空闲索引号，写到 <内容目录>/policies/<年份>/<slug>.md。"
+    "新文件是草稿（draft: true）：只有 build --drafts（或 serve --drafts）才生成它；"
+    "补好文件编号、内容概述和正文后，删除 draft: true 这一行即可发布。"
+)
+
+# what a line may not break inside: a word, option or path (ASCII, with any Chinese between its
+# ASCII parts: <年份>/<slug>.md), else a space or one Chinese character
+_TOKEN = re.compile(r"[!-~]+(?:[^\s!-~]+[!-~]+)*|\s+|.")
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’")  # Chinese punctuation that ends a phrase
 
 
 class ScaffoldError(Exception):
     pass
 
 
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns (a Chinese character takes two),
+    breaking between Chinese characters or at spaces, never inside an ASCII word, and not before a
+    closing punctuation mark."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if line and _columns(line + token) > width and not token.isspace() and token[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = ""
+        if line or not token.isspace():
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's layout, with Chinese text wrapped by its width on the terminal, not its length."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in _wrap(text, width - len(indent)))
+
+
+class PolicyHelp(argparse.Action):
+    """``new policy -h/--help``: the options, then the 组配分类 that ``--category`` accepts, read
+    from the site.yaml of the content folder (``--content`` when it comes before ``--help``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        parser.epilog = categories_help(getattr(namespace, "content", None) or Path("content"))
+        parser.print_help()
+        parser.exit()
+
+
+def categories_help(content_dir: Path) -> str:
+    """The closing paragraph of ``new policy --help``: the categories of ``content_dir``'s site.yaml
+    if it can be read, else where they come from."""
+    from .config import load_config
+
+    site_yaml = content_dir / "site.yaml"
+    where = f"内容目录 {content_dir} 的 site.yaml 中的 categories"
+    if not site_yaml.is_file():
+        return f"可选的组配分类：{where}（{site_yaml} 不存在；请用 --content 指出内容目录，写在 --help 之前）。"
+    problems = Problems(display_root=content_dir.resolve().parent)
+    config = load_config(content_dir, problems)
+    if config is None or problems.errors or not config.categories:
+        return f"可选的组配分类：{where}（{site_yaml} 有错误，暂时读不出；运行 check 查看）。"
+    return f"可选的组配分类（{site_yaml} 的 categories）：{'、'.join(config.categories)}。"
+
+
 def next_index_no(content_dir: Path, uscc: str, year: int, problems: Problems) -> str:
     """One more than the highest serial used in ``year`` by any policy file (drafts included)."""
+    from .sources.document import discover, load_document
+    from .sources.policies import INDEX_NO
+
     highest = 0
     for path in discover(content_dir / "policies", "**/*.md"):
         source = load_document(path, problems)
@@ -30,7 +114,10 @@ def next_index_no(content_dir: Path, uscc: str, year: int, problems: Problems) -
 
 
 def new_policy(content_dir: Path, title: str, category: str, when: date | None, slug: str | None) -> Path:
+    """Write a draft policy (``draft: true``) and return its path; never overwrites a file."""
     from .cli import UsageError  # the CLI owns exit codes
+    from .config import load_config
+    from .sources.document import SLUG
 
     problems = Problems(display_root=content_dir.resolve().parent)
     config = load_config(content_dir, problems)
@@ -61,6 +148,7 @@ def new_policy(content_dir: Path, title: str, category: str, when: date | None, 
         "summary:\n"
         "keywords: []\n"
         "topics: []\n"
+        "draft: true  # 草稿：只在 build --drafts 时生成；删除这一行即可发布\n"
         "---\n\n"
         "在此撰写正文。\n",
         encoding="utf-8",

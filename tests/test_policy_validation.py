@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import USCC, policy_md, run_cli
+from conftest import USCC, policy_md, run_cli, soup
 
 P = "policies/a.md"
 SHOWN = "content/policies/a.md"
@@ -193,3 +193,124 @@ def test_policies_loaded_on_several_processes_give_what_one_process_gives(conten
         outcomes.append(([(p.slug, p.title, p.body) for p in policies], [str(p) for p in problems]))
     assert outcomes[0] == outcomes[1]
     assert len(outcomes[0][0]) == 2 * cache.PARALLEL_LOADS - 2 and len(outcomes[0][1]) >= 2
+
+
+# --- a misspelt key is named as the likely typo (every kind that reads fields) --------------------
+
+STANDARD = """\
+name: 城市低保标准
+group: 最低生活保障对象
+unti: 元/人·月
+history:
+  - effective: 2024-07-01
+    default: 409
+    basis: a
+"""
+ROSTER = """\
+program: 城市低保
+district: 甲区
+period: "2026-11"
+stgae: 长期公示
+publish_from: 2026-11-10
+records:
+  - {name: 张*丰, street: 东街道, community: 一社区, persons: 3, amount: 1500}
+"""
+
+TYPO_CASES: list[tuple[str, dict[str, str], str]] = [
+    ("policy", {P: policy_md(category=None, catgory="社会救助")},
+     f"{SHOWN}:6: 缺少必填项 category（组配分类）（政策文件）；第 6 行的 “catgory” 可能是它的笔误"),
+    ("policy, Chinese alias", {P: policy_md(category=None, 组配分="社会救助")},
+     f"{SHOWN}:6: 缺少必填项 category（组配分类）（政策文件）；第 6 行的 “组配分” 可能是它的笔误"),
+    ("policy, other case", {P: policy_md(title=None, Title="标题")},
+     f"{SHOWN}:6: 缺少必填项 title（标题）（政策文件）；第 6 行的 “Title” 可能是它的笔误"),
+    ("attachment", {P: policy_md(attachments="[{file: a.pdf, titel: 申请表}]"), "files/a.pdf": "%PDF-1.4"},
+     f"{SHOWN}:7: 缺少必填项 title（标题）（附件）；第 7 行的 “titel” 可能是它的笔误"),
+    ("page", {"pages/guide.md": "---\nslug: guide\ntitel: 政府信息公开指南\n---\n正文\n"},
+     "content/pages/guide.md:3: 缺少必填项 title（标题）（页面）；第 3 行的 “titel” 可能是它的笔误"),
+    ("standard", {P: policy_md(), "standards/dibao.yaml": STANDARD},
+     "content/standards/dibao.yaml:3: 缺少必填项 unit（单位）（救助保障标准）；第 3 行的 “unti” 可能是它的笔误"),
+    ("roster", {"rosters/2026-11-甲区-城市低保.yaml": ROSTER},
+     "content/rosters/2026-11-甲区-城市低保.yaml:4: "
+     "缺少必填项 stage（公示类型）（公示名单）；第 4 行的 “stgae” 可能是它的笔误"),
+]
+
+
+@pytest.mark.parametrize("name,files,expected", TYPO_CASES, ids=[c[0] for c in TYPO_CASES])
+def test_misspelt_required_key_is_named_at_its_own_line(
+    content: Callable[..., Path], name: str, files: dict[str, str], expected: str
+) -> None:
+    result = build(content(files))
+    assert result.code == 1, result.err
+    assert expected in problems_of(result), result.err
+    assert not any("未知的键" in line for line in problems_of(result)), result.err  # said once, as the error
+
+
+def test_misspelt_site_yaml_key_is_named_at_its_own_line(content: Callable[..., Path]) -> None:
+    from conftest import SITE_YAML
+
+    root = content({}, site_yaml=SITE_YAML.replace("categories:", "categores:"))
+    result = build(root)
+    assert result.code == 1
+    assert ("content/site.yaml:9: 缺少必填项 categories（组配分类）（site.yaml）；第 9 行的 “categores” 可能是它的笔误"
+            in problems_of(result)), result.err
+
+
+def test_misspelt_optional_key_warning_names_the_key(content: Callable[..., Path]) -> None:
+    root = content({P: policy_md(doc_no=None, doc_n="测民发〔2024〕1号", colour="红色", data="2024-03-18")})
+    result = build(root)
+    assert result.code == 0, result.err
+    assert problems_of(result) == [
+        f"{SHOWN}:6: 警告：未知的键 “doc_n”，已忽略（政策文件）；可能是 doc_no（文件编号）的笔误",
+        f"{SHOWN}:7: 警告：未知的键 “colour”，已忽略（政策文件）",
+        f"{SHOWN}:8: 警告：未知的键 “data”，已忽略（政策文件）",  # date is given: not a typo of it
+    ]
+
+
+# --- a key followed by a full-width colon (typed with a Chinese input method) -------------------
+
+FULL_WIDTH = "后面用了全角冒号“：”，请改为半角冒号“:”（冒号后再加一个空格，如 "
+FULL_WIDTH_CASES: list[tuple[str, dict[str, str], list[str]]] = [
+    ("between two keys",
+     {P: "---\ntitle: 甲\nindex_no: x\ncategory：社会救助\ndate: 2024-03-18\n---\n正文\n"},
+     [f"{SHOWN}:4: 键名 “category” {FULL_WIDTH}“category: …”）"]),
+    ("last key", {P: "---\ntitle: 甲\ncategory：社会救助\n---\n正文\n"},
+     [f"{SHOWN}:3: 键名 “category” {FULL_WIDTH}“category: …”）"]),
+    ("first key", {P: "---\ntitle：甲\ncategory: 社会救助\n---\n正文\n"},
+     [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）"]),
+    ("the only key", {P: "---\ntitle：甲\n---\n正文\n"}, [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）"]),
+    ("two keys, space before the colon", {P: "---\ntitle ：甲\n组配分类：社会救助\ndate: 2024-03-18\n---\n"},
+     [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）", f"{SHOWN}:3: 键名 “组配分类” {FULL_WIDTH}“组配分类: …”）"]),
+    ("in an attachment", {P: "---\ntitle: 甲\nattachments:\n  - file: a.pdf\n    title：表\ndate: 2024-03-18\n---\n"},
+     [f"{SHOWN}:5: 键名 “title” {FULL_WIDTH}“title: …”）"]),
+    ("indented under the key before", {P: "---\ntitle: 甲\n  category：社会救助\ndate: 2024-03-18\n---\n"},
+     [f"{SHOWN}:3: 键名 “category” {FULL_WIDTH}“category: …”）"]),
+    ("BOM and CRLF", {P: "\ufeff---\r\ntitle: 甲\r\n\r\ncategory：社会救助\r\ndate: 2024-03-18\r\n---\r\n"},
+     [f"{SHOWN}:4: 键名 “category” {FULL_WIDTH}“category: …”）"]),
+    ("a YAML file", {P: policy_md(), "standards/dibao.yaml": STANDARD.replace("unti: ", "unit：")},
+     [f"content/standards/dibao.yaml:3: 键名 “unit” {FULL_WIDTH}“unit: …”）"]),
+]
+
+
+@pytest.mark.parametrize("name,files,expected", FULL_WIDTH_CASES, ids=[c[0] for c in FULL_WIDTH_CASES])
+def test_full_width_colon_after_a_key_is_named_at_its_line(
+    content: Callable[..., Path], name: str, files: dict[str, str], expected: list[str]
+) -> None:
+    root = content({k: v.encode("utf-8") for k, v in files.items()})  # bytes: the CRLF case stays CRLF
+    result = build(root)
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    assert problems_of(result) == expected, result.err
+
+
+def test_full_width_colon_inside_a_value_is_text(content: Callable[..., Path]) -> None:
+    text = (
+        "---\ntitle: 关于印发《最低生活保障办法》的通知：第二批\nindex_no: " + USCC + "/2024-00001\n"
+        "category: 社会救助\ndate: 2024-03-18\nkeywords:\n  - 低保：城市\n"
+        "summary: 本通知明确了\n  以下事项：申请、审核\ndoc_no: |\n  测民发：1号\n---\n正文。\n"
+    )
+    root = content({P: text})
+    result = build(root)
+    assert result.code == 0, result.err
+    assert problems_of(result) == []
+    page = soup(root.parent / "output" / "policies" / "a" / "index.html")
+    assert page.h1 is not None and page.h1.get_text(strip=True) == "关于印发《最低生活保障办法》的通知：第二批"

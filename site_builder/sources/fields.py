@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from difflib import SequenceMatcher
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,7 @@ _KIND_NAMES = {
     "mapping": "键值映射",
     "list": "列表",
 }
+TYPO_CUTOFF = 0.75  # difflib ratio: catgory → category 0.93, data → date 0.75, colour → contact 0.31
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,8 @@ def read_fields(
 
     Chinese aliases are accepted; a key given twice (once per name) is an error; unknown keys are
     warnings (errors under --strict); a missing required key is an error at the mapping's line.
+    An unknown key that resembles a key not given (``catgory``, ``doc_n``) is named as its likely
+    misspelling: for a missing required key the error moves to the misspelt key's line.
     """
     mapping = doc.data
     for part in prefix:
@@ -105,11 +109,12 @@ def read_fields(
     by_name |= {a: f for f in spec for a in f.more_aliases}
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
+    unknown: dict[str, int] = {}  # name → line
     for name, raw in mapping.items():
         line = doc.line(*prefix, name)
         field = by_name.get(name)
         if field is None:
-            problems.warning(path, line, f"未知的键 “{name}”，已忽略（{what}）")
+            unknown[str(name)] = line
             continue
         if field.key in lines:
             problems.error(path, line, f"{field.label} 重复出现（第 {lines[field.key]} 行已给出）")
@@ -118,10 +123,36 @@ def read_fields(
         value = _convert(field, raw, path, line, problems)
         if value is not None:
             values[field.key] = value
+    absent = [f for f in spec if f.key not in lines]
+    guesses = {name: guess for name in unknown if (guess := _likely_field(name, absent)) is not None}
     for field in spec:
-        if field.required and field.key not in lines:
+        if not field.required or field.key in lines:
+            continue
+        typo = max((n for n, (_, f) in guesses.items() if f is field), key=lambda n: guesses[n][0], default=None)
+        if typo is None:
             problems.error(path, base_line, f"缺少必填项 {field.label}（{what}）")
+            continue
+        line = unknown.pop(typo)
+        problems.error(path, line, f"缺少必填项 {field.label}（{what}）；第 {line} 行的 “{typo}” 可能是它的笔误")
+    for name, line in unknown.items():
+        hint = f"；可能是 {guesses[name][1].label}的笔误" if name in guesses else ""
+        problems.warning(path, line, f"未知的键 “{name}”，已忽略（{what}）{hint}")
     return Fields(values, lines, base_line)
+
+
+def _likely_field(name: str, candidates: list[Field]) -> tuple[float, Field] | None:
+    """The field whose English key or Chinese alias ``name`` most resembles (ignoring case),
+    with the similarity; None when none is close enough to be a likely misspelling."""
+    best: tuple[float, Field] | None = None
+    folded = name.casefold()
+    for field in candidates:
+        for known in (field.key, field.alias, *field.more_aliases):
+            if not known:
+                continue
+            ratio = SequenceMatcher(None, folded, known.casefold()).ratio()
+            if ratio >= TYPO_CUTOFF and (best is None or ratio > best[0]):
+                best = (ratio, field)
+    return best
 
 
 def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) -> Any:

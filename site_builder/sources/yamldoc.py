@@ -2,11 +2,13 @@
 
 PyYAML's C loader composes the node tree; we build plain Python data from it ourselves so that
 duplicate keys are caught and each value's line is kept. Dates stay strings (YAML 1.1 would turn
-``2023-02-30`` into a crash): the field readers validate them.
+``2023-02-30`` into a crash): the field readers validate them. A key typed with a Chinese
+input method's full-width colon (``category：政策文件``) is named at its own line, with the fix.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,16 @@ _COLLECTION_TAGS = frozenset({_CORE + "map", _CORE + "seq"})
 _SCALAR_TAGS = frozenset(_CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
 MAX_NODES = 1_000_000
 MAX_DEPTH = 100  # real front matter nests three or four levels; Python's own stack is the limit
+
+# "key：value" typed with a Chinese input method: a key (no spaces, no half-width colon) and a
+# full-width colon. YAML reads the whole line as text, so the mapping breaks somewhere else.
+_FULL_WIDTH_KEY = re.compile(r"^(?P<indent> *)(?P<key>[^\s:：#\-?\[\]{},&*!|>'\"%@`][^\s:：]*) *：")
+# A continuation line of a multi-line plain value that starts like an English key: ``  doc_no：…``
+_FULL_WIDTH_ASCII_KEY = re.compile(r"^ *(?P<key>[a-z][a-z0-9_]*) *：")
+# "key: value", "- key: value", "key:" (a list or mapping follows); the column of the key counts
+_HALF_WIDTH_KEY = re.compile(r"^(?P<lead> *(?:- +)*)[^\s#][^:]*?:(?: +(?P<value>.*))?$")
+_BLOCK_SCALAR = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what YAML's marks count as a new line
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -61,8 +73,9 @@ class YamlDoc:
 
 
 class _Builder:
-    def __init__(self, loader: Any, offset: int, path: Path, problems: Problems):
+    def __init__(self, loader: Any, offset: int, path: Path, problems: Problems, text: str):
         self.loader = loader
+        self.rows = _rows(text)
         self.offset = offset
         self.path = path
         self.problems = problems
@@ -121,6 +134,12 @@ class _Builder:
     def scalar(self, node: yaml.Node) -> Any:
         if node.tag not in _SCALAR_TAGS:
             return self.fail(node, f"不支持的 YAML 标签 “{_tag(node.tag)}”")
+        if not node.style and node.end_mark.line > node.start_mark.line:  # a plain value over lines
+            for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1, len(self.rows))):
+                match = _FULL_WIDTH_ASCII_KEY.match(self.rows[index])
+                if match:
+                    self.problems.error(self.path, index + 1 + self.offset, _full_width_colon_message(match["key"]))
+                    self.ok = False
         try:
             value = self.loader.construct_object(node)
         except yaml.MarkedYAMLError as exc:
@@ -154,6 +173,8 @@ def load_yaml(
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if _report_full_width_keys(text, mark.line if mark is not None else len(text), path, problems, offset):
+            return None
         if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = (mark.line + 1 + offset) if mark is not None else first_line
@@ -174,7 +195,9 @@ def load_yaml(
         loader.dispose()
     if node is None:
         return YamlDoc({}, {}, first_line)
-    builder = _Builder(loader, offset, path, problems)
+    if isinstance(node, yaml.ScalarNode) and _report_full_width_keys(text, node.end_mark.line, path, problems, offset):
+        return None  # ``title：…`` alone: one line of text instead of a mapping
+    builder = _Builder(loader, offset, path, problems, text)
     try:
         data = builder.build(node, ())
     except RecursionError:  # pragma: no cover - MAX_DEPTH stops well before Python's own limit
@@ -183,6 +206,57 @@ def load_yaml(
     if not builder.ok:
         return None
     return YamlDoc(data, builder.lines, first_line)
+
+
+def _full_width_colon_message(key: str) -> str:
+    return f"键名 “{key}” 后面用了全角冒号“：”，请改为半角冒号“:”（冒号后再加一个空格，如 “{key}: …”）"
+
+
+def _full_width_key_lines(text: str) -> list[tuple[int, str]]:
+    """(0-based line, key) of every line that is ``key：value`` where a key belongs.
+
+    A key belongs where a line is indented no deeper than the key before it (or no key came
+    before): deeper lines may be the continuation of a value, or the lines of a ``|`` block, where
+    ``甲：乙`` is just text. A list item (``- 城乡：标准``) is text too.
+    """
+    found: list[tuple[int, str]] = []
+    key_column: int | None = None  # of the most recent key
+    block_column: int | None = None  # inside a | or > block whose key is at this column
+    for index, row in enumerate(_rows(text)):
+        stripped = row.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(row) - len(stripped)
+        if block_column is not None and indent > block_column:
+            continue
+        block_column = None
+        full_width = _FULL_WIDTH_KEY.match(row)
+        if full_width and (key_column is None or indent <= key_column):
+            found.append((index, full_width["key"]))
+            key_column = indent
+            continue
+        half_width = _HALF_WIDTH_KEY.match(row)
+        if half_width:
+            key_column = len(half_width["lead"])
+            if _BLOCK_SCALAR.match(half_width["value"] or ""):
+                block_column = key_column
+    return found
+
+
+def _rows(text: str) -> list[str]:
+    return _LINE_BREAK.split(text)
+
+
+def _report_full_width_keys(text: str, failed_at: int, path: Path, problems: Problems, offset: int) -> bool:
+    """Report the ``key：value`` lines of a document YAML could not read as a mapping (the error YAML
+    gives is at a later line and says nothing of the colon), if one of them comes no later than
+    where YAML gave up (``failed_at``, 0-based); True if any was reported."""
+    found = _full_width_key_lines(text)
+    if not any(index <= failed_at for index, _ in found):
+        return False
+    for index, key in found:
+        problems.error(path, index + 1 + offset, _full_width_colon_message(key))
+    return True
 
 
 def _describe(exc: yaml.MarkedYAMLError, text: str = "") -> str:
