@@ -2,7 +2,8 @@
 # Sets up everything the builder needs on a fresh Debian machine: a venv with the pinned
 # Python packages and, with --test, the system packages the tests run against: Debian's
 # Chromium and CJK fonts (no test tool ever downloads a browser of its own), nginx for the
-# documented deploy, and poppler-utils (pdftotext) to read back what Chromium prints.
+# documented deploy (openssl for its certificate), and poppler-utils (pdftotext) to read back
+# what Chromium prints.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
   apt_install python3-venv
 fi
 
-test_packages=(chromium fonts-noto-cjk nginx poppler-utils)
+test_packages=(chromium fonts-noto-cjk nginx openssl poppler-utils)
 if [ $want_test = 1 ] && ! dpkg -s "${test_packages[@]}" >/dev/null 2>&1; then
   echo "setup: installing Debian's ${test_packages[*]} for the tests" >&2
   apt_install "${test_packages[@]}"
