@@ -23,6 +23,15 @@ settings.register_profile("shared-machine", deadline=None)
 settings.load_profile("shared-machine")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ is marked ``browser`` (it drives Chromium), so that
+    ``-m "not browser and not slow"`` is a quick loop."""
+    browser = Path(__file__).resolve().parent / "browser"
+    for item in items:
+        if item.path.is_relative_to(browser):
+            item.add_marker(pytest.mark.browser)
 SAMPLE_CONTENT = ROOT / "content"
 TODAY = "2026-11-29"
 USCC = "11379900005183427E"
