@@ -298,3 +298,41 @@ def test_editors_scratch_files_beside_the_static_files_are_not_published(tmp_pat
         (static / name).parent.mkdir(parents=True, exist_ok=True)
         (static / name).write_text("x", encoding="utf-8")
     assert [entry.path for entry in plan_static(tmp_path / "templates")] == ["static/fonts/a.woff2", "static/site.css"]
+
+
+def _urls_in(data: object) -> list[str]:
+    """Every value of a ``url`` / ``…_url`` key anywhere in parsed JSON ``data``."""
+    if isinstance(data, dict):
+        found = [v for k, v in data.items() if (k == "url" or k.endswith("_url")) and isinstance(v, str)]
+        return found + [u for v in data.values() for u in _urls_in(v)]
+    if isinstance(data, list):
+        return [u for v in data for u in _urls_in(v)]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("output", "base_url"),
+    [("sample_output", "https://mzj.shifan.example.gov.cn/"), ("subpath_output", "https://example.gov.cn/sub/")],
+    ids=["root", "sub-path"],
+)
+def test_open_data_urls_are_absolute_and_lead_to_pages_that_exist(
+    output: str, base_url: str, request: pytest.FixtureRequest
+) -> None:
+    """A program reading data/*.json gets URLs it can follow: absolute, under base_url, and each
+    to a page the build wrote (a relative one would resolve against data/, where none is)."""
+    import json
+    from urllib.parse import unquote
+
+    out: Path = request.getfixturevalue(output)
+    checked: dict[str, int] = {}
+    for name in ("standards.json", "rosters-summary.json"):
+        urls = _urls_in(json.loads((out / "data" / name).read_text(encoding="utf-8")))
+        checked[name] = len(urls)
+        for url in urls:
+            assert url.startswith(base_url) and url.isascii(), (name, url)  # non-ASCII percent-encoded
+            parts = urlsplit(url)
+            assert parts.scheme == "https" and not parts.query and not parts.fragment, (name, url)
+            path = unquote(url[len(base_url) :])
+            page = (out / path / "index.html") if path.endswith("/") or not path else out / path
+            assert page.is_file(), (name, url)
+    assert checked["rosters-summary.json"] >= 5 and checked["standards.json"] > 5, checked

@@ -397,7 +397,7 @@ def test_summary_json_has_aggregates_only(content: Content) -> None:
     assert data["rosters"] == [
         {
             "title": "甲区2026年11月城市低保长期公示名单",
-            "url": "rosters/a/",
+            "url": "https://mzj.test.example.gov.cn/rosters/a/",
             "program": "城市低保",
             "district": "甲区",
             "period": "2026-11",
@@ -411,7 +411,7 @@ def test_summary_json_has_aggregates_only(content: Content) -> None:
         },
         {
             "title": "丙县2026年11月临时救助长期公示名单",
-            "url": "rosters/t/",
+            "url": "https://mzj.test.example.gov.cn/rosters/t/",
             "program": "临时救助",
             "district": "丙县",
             "period": "2026-11",

@@ -3,6 +3,7 @@ metadata the results show; never a roster; byte-identical across runs; clear err
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -54,15 +55,45 @@ def test_index_holds_doc_no_index_no_and_result_metadata(sample_output: Path) ->
     pages = {page.url: page for page in read_index(sample_output)}
     binzang = pages["/policies/binzang-huimin-zhengce/"]
     text = binzang.content.replace("\u200b", "")  # Pagefind marks Chinese word breaks with U+200B
-    assert "示民规〔2025〕1号" in text
-    assert "11379900005183427E/2025-00017" in text
+    # the 文号 and 索引号 are exact filters (search.js looks a pasted number up there), not text
+    assert "示民规〔2025〕1号" not in text and "11379900005183427E/2025-00017" not in text
     assert "为减轻群众丧葬负担，推进殡葬改革" in text
     assert binzang.meta["title"].startswith("示范市民政局 示范市财政局关于印发《示范市基本殡葬服务惠民政策实施办法》")
     assert binzang.meta["date"] == "2025-04-15"
     assert binzang.meta["category"] == "社会事务"
-    assert binzang.filters == {"category": ["社会事务"], "year": ["2025"]}
+    assert binzang.filters == {
+        "category": ["社会事务"],
+        "doc_no": ["示民规〔2025〕1号"],
+        "index_no": ["11379900005183427E/2025-00017"],
+        "year": ["2025"],
+    }
     guide = pages["/guide/"]
     assert guide.meta["title"] == "示范市民政局政府信息公开指南" and "category" not in guide.meta
+
+
+def test_indexed_text_of_a_policy_is_its_title_and_body_not_its_metadata_table(sample_output: Path) -> None:
+    """Snippets come from the indexed text: it must start with the title and go on with the body,
+    with none of the metadata table (索引号 …, 公开方式 主动公开, …), which every policy shares."""
+    pages = {page.url: page for page in read_index(sample_output)}
+    policies = sorted((sample_output / "policies").glob("*/index.html"))
+    assert len(policies) > 20
+    for path in policies:
+        doc = soup(path)
+        table = {row.th.get_text(strip=True): row.td.get_text(strip=True) for row in doc.select(".meta-table tr")}
+        page = pages[f"/policies/{path.parent.name}/"]
+        text = page.content.replace("\u200b", "")
+        body = doc.select_one(".article-body").get_text(" ", strip=True)
+        assert text.startswith(page.meta["title"]), (path, text[:80])
+        # then the body, after a notice of 废止 or 替代 at most (Pagefind ends headings with ". "):
+        # compare letters and digits only
+        letters = re.compile(r"[\W_]+")
+        after_title = letters.sub("", text[len(page.meta["title"]) :])
+        assert letters.sub("", body)[:20] in after_title[:120], (path, text[:200])
+        for label in ("文件信息", "索引号", "公开方式", "发布机构"):
+            assert label not in text, (path, label)
+        assert table["索引号"] not in text
+        assert page.filters["index_no"] == [table["索引号"]]
+        assert page.filters.get("doc_no", []) == ([table["文件编号"]] if table["文件编号"] else [])
 
 
 def test_roster_like_page_never_reaches_the_index(content: Callable[..., Path], tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from ..site import Site
 from ..sources.roster_table import Group, Household, Households
 from ..sources.rosters import Roster
 from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta
+from .feeds import absolute_url
 
 ROSTERS_COLUMN = {
     "ColumnName": "公示名单",
@@ -212,11 +213,13 @@ def _blocks(records: Households, first: int, last: int, numbers: Numbers) -> lis
 
 
 def summary_json(site: Site) -> str:
-    """``data/rosters-summary.json``: per roster in force, only the aggregates."""
+    """``data/rosters-summary.json``: per roster in force, only the aggregates. The ``url`` of each
+    is absolute (``base_url`` + its path, like ``data/standards.json``): a relative one would
+    resolve against ``data/``, where no roster is."""
     rosters = [
         {
             "title": r.title,
-            "url": r.url,
+            "url": absolute_url(site.config.base_url, r.url),
             "program": r.program,
             "district": r.district,
             "period": r.period,

@@ -34,7 +34,9 @@ def search_shards(entries: Iterable[Entry]) -> list[Shard]:
 
 
 def plan_search(site: Site, planned: Iterable[Entry]) -> list[Entry]:
-    """The search page; ``planned`` is every entry planned before it (the searchable pages)."""
+    """The search page; ``planned`` is every entry planned before it (the searchable pages).
+    The hint's examples are the 文件编号 and 索引号 of the newest published policies that have
+    one, so that trying the example finds a document."""
     merge = [shard.bundle + "/" for shard in search_shards(planned)[1:]]
     used = {p.category for p in site.policies}
     categories = [c for c in site.config.categories if c in used]
@@ -49,6 +51,14 @@ def plan_search(site: Site, planned: Iterable[Entry]) -> list[Entry]:
                 description=SEARCH_COLUMN["ColumnDescription"],
                 nav="search",
             ),
-            {"categories": categories, "years": site.policy_years(), "merge": merge},
+            {
+                "categories": categories,
+                "years": site.policy_years(),
+                "merge": merge,
+                "examples": {
+                    "doc_no": next((p.doc_no for p in site.policies if p.doc_no), ""),
+                    "index_no": next((p.index_no for p in site.policies if p.index_no), ""),
+                },
+            },
         )
     ]

@@ -7,16 +7,35 @@
  */
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 300;
+const OPENING_CHARS = 80; // of the body, shown for a document found by its 文号 or 索引号
 const ZERO_WIDTH = /\u200b/g; // Pagefind separates Chinese words with U+200B in its excerpts
 const HAN = /^\p{Script=Han}$/u;
 const QUOTED = /^\s*".+"\s*$/;
-// a 文号 (示民发〔2024〕22号) or an 索引号 (<USCC>/2024-00009): what people paste, unquoted
+// a 文号 (示民发〔2024〕22号) or an 索引号 (<USCC>/2024-00009) inside a longer query
 const DOCUMENT_NUMBER = /〔\d{4}〕\d*号?|^[0-9A-Z]{18}\/\d{4}-\d{5}$/;
+// a query that is nothing but one of them: looked up in the exact filters of the metadata table
+const NUMBER_KINDS = [
+  { filter: "doc_no", label: "文件编号", pattern: /^[\p{Script=Han}A-Z]{1,12}〔\d{4}〕\d{1,4}号$/u },
+  { filter: "index_no", label: "索引号", pattern: /^[0-9A-Z]{18}\/\d{4}-\d{5}$/ },
+];
 
-/* A pasted 文号 or 索引号 is looked up exactly first: unquoted, its parts (示, 民, 2024, …)
- * also match many other documents, and one of them may rank higher. */
+/* A pasted 文号 inside a longer query is looked up exactly first: unquoted, its parts (示, 民,
+ * 2024, …) also match many other documents, and one of them may rank higher. */
 function exactForm(query) {
   return query && !QUOTED.test(query) && DOCUMENT_NUMBER.test(query) ? `"${query}"` : "";
+}
+
+/* The 文号 or 索引号 that the whole query is, written as the site writes it, or null. People
+ * type 示民发[2024]22号, （2024）, full-width digits, spaces, quotes or no 号: all the same number. */
+function documentNumber(query) {
+  let value = String(query || "")
+    .normalize("NFKC") // full-width digits, letters, ／ and － become ASCII
+    .replace(/[\s"“”'‘’]/g, "")
+    .toUpperCase()
+    .replace(/[\[(【〖〔](\d{4})[\])】〗〕]/, "〔$1〕");
+  if (/〔\d{4}〕\d+$/.test(value)) value += "号";
+  const kind = NUMBER_KINDS.find((k) => k.pattern.test(value));
+  return kind ? { filter: kind.filter, label: kind.label, value } : null;
 }
 
 /* The index splits Chinese text into words with one dictionary, the browser splits the query
@@ -62,31 +81,50 @@ function appendExcerpt(target, html) {
   }
 }
 
-function renderResult(data) {
+/* The start of a page's body, for a result found by its number alone (no words to centre an
+ * excerpt on): the indexed text begins with the title, which the result shows already. */
+function opening(data, title) {
+  let text = clean(data.content);
+  if (title && text.startsWith(title)) text = text.slice(title.length).replace(/^[\s.]+/, "");
+  const chars = [...text];
+  return chars.length > OPENING_CHARS ? `${chars.slice(0, OPENING_CHARS).join("")}……` : text;
+}
+
+/* One result; ``exact`` is the number it was found by ({filter, label, value}) when it is the document
+ * that the query names, which the result says in words. */
+function renderResult(data, exact) {
   const item = document.createElement("li");
   item.className = "search-result";
   const heading = document.createElement("h3");
   const link = document.createElement("a");
   link.href = data.url;
-  link.textContent = clean(data.meta && data.meta.title) || data.url;
+  const title = clean(data.meta && data.meta.title);
+  link.textContent = title || data.url;
   heading.appendChild(link);
   item.appendChild(heading);
 
   const facts = [];
   if (data.meta && data.meta.date) facts.push(`日期：${clean(data.meta.date)}`);
   if (data.meta && data.meta.category) facts.push(`组配分类：${clean(data.meta.category)}`);
-  if (facts.length) {
+  const docNo = data.filters && data.filters.doc_no && data.filters.doc_no[0];
+  if (docNo && !(exact && exact.filter === "doc_no")) facts.push(`文件编号：${clean(docNo)}`); // said once
+  if (facts.length || exact) {
     const meta = document.createElement("p");
     meta.className = "search-result-meta";
-    meta.textContent = facts.join("　");
+    if (exact) {
+      const marker = document.createElement("strong");
+      marker.className = "search-exact";
+      marker.textContent = `精确匹配：${exact.label} ${exact.value}`;
+      meta.append(marker, facts.length ? "　" : "");
+    }
+    meta.append(facts.join("　"));
     item.appendChild(meta);
   }
-  if (data.excerpt) {
-    const snippet = document.createElement("p");
-    snippet.className = "search-snippet";
-    appendExcerpt(snippet, data.excerpt);
-    item.appendChild(snippet);
-  }
+  const snippet = document.createElement("p");
+  snippet.className = "search-snippet";
+  if (exact) snippet.textContent = opening(data, title);
+  else if (data.excerpt) appendExcerpt(snippet, data.excerpt);
+  if (snippet.firstChild) item.appendChild(snippet);
   return item;
 }
 
@@ -101,6 +139,7 @@ function main() {
   const input = form.querySelector("input[name=q]");
   const category = form.querySelector("select[name=category]");
   const year = form.querySelector("select[name=year]");
+  const notPublicTemplate = document.querySelector("template[data-search-not-public]");
 
   let loading = null; // the Pagefind module, loaded once, on first use
   let token = 0; // the newest search; older ones drop their results
@@ -161,8 +200,22 @@ function main() {
     return parts.join("、");
   }
 
+  /* The notice for a 文号 or 索引号 that no published document has (the page's template says
+   * it, with the link to 依申请公开), as nodes for the status line. */
+  function notPublic(number) {
+    const notice = notPublicTemplate.content.cloneNode(true);
+    for (const slot of notice.querySelectorAll("[data-number-label]")) slot.textContent = number.label;
+    for (const slot of notice.querySelectorAll("[data-number-value]")) slot.textContent = number.value;
+    return notice;
+  }
+
   function announce(current) {
-    if (!results.length) {
+    const number = current.q ? documentNumber(current.q) : null;
+    const missing = number && notPublicTemplate && !results.some((entry) => entry.exact);
+    if (missing) {
+      status.replaceChildren(notPublic(number));
+      if (results.length) status.append(`下面是提到这个编号的 ${results.length} 个页面。`);
+    } else if (!results.length) {
       status.textContent = `没有找到与${describe(current)}相关的结果。可以换一个关键词，或到政府信息公开目录中查找。`;
     } else if (shown < results.length) {
       status.textContent = `找到 ${results.length} 条结果，显示前 ${shown} 条。`;
@@ -173,9 +226,9 @@ function main() {
 
   async function showMore(mine) {
     const batch = results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(batch.map((result) => result.data()));
+    const data = await Promise.all(batch.map((entry) => entry.result.data()));
     if (mine !== token) return false;
-    for (const item of data) list.appendChild(renderResult(item));
+    data.forEach((item, i) => list.appendChild(renderResult(item, batch[i].exact)));
     shown += batch.length;
     moreButton.hidden = shown >= results.length;
     return true;
@@ -197,27 +250,39 @@ function main() {
     const filters = {};
     if (current.category) filters.category = current.category;
     if (current.year) filters.year = current.year;
-    // exact document number first, then the query as typed, then (few matches) the looser query
-    const queries = [exactForm(current.q), current.q || null].filter((query) => query !== "");
-    const loose = current.q ? loosen(current.q) : "";
+    const number = current.q ? documentNumber(current.q) : null;
+    const loose = current.q && !number ? loosen(current.q) : "";
+    let searches;
+    if (number) {
+      // A 文号 or 索引号 names one document: the one whose metadata table has it (whatever the
+      // filters), then the pages that quote it. Never its parts (示, 民, 2024, …) one by one,
+      // which match most of the site.
+      searches = [
+        [null, { filters: { [number.filter]: number.value } }, number], // the exact match
+        [`"${number.value}"`, { filters }],
+      ];
+    } else if (current.q) {
+      // exact document number first, then the query as typed, then (few matches) the looser query
+      const queries = [exactForm(current.q), current.q].filter(Boolean).concat(loose ? [loose] : []);
+      searches = queries.map((query) => [query, { filters }]);
+    } else {
+      // Without words the results are listed newest first. Each part of the index sorts only
+      // its own pages, and parts never split a year: so list one year after another.
+      const years = current.year || !year ? [""] : [...year.options].map((o) => o.value).filter(Boolean);
+      searches = years.map((y) => [null, { filters: y ? { ...filters, year: y } : filters, sort: { date: "desc" } }]);
+    }
     const found = [];
     const seen = new Set();
     try {
       const module = await pagefind();
-      // Without words the results are listed newest first. Each part of the index sorts only
-      // its own pages, and parts never split a year: so list one year after another.
-      const years = current.q || current.year || !year ? [""] : [...year.options].map((o) => o.value).filter(Boolean);
-      const searches = current.q
-        ? queries.concat(loose ? [loose] : []).map((query) => [query, { filters }])
-        : years.map((y) => [null, { filters: y ? { ...filters, year: y } : filters, sort: { date: "desc" } }]);
-      for (const [query, options] of searches) {
+      for (const [query, options, exact] of searches) {
         if (query === loose && loose && found.length >= PAGE_SIZE) break;
         const search = await module.search(query, options);
         if (mine !== token) return;
         for (const result of search ? search.results : []) {
           if (!seen.has(result.id)) {
             seen.add(result.id);
-            found.push(result);
+            found.push({ result, exact });
           }
         }
       }

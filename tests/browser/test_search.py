@@ -50,11 +50,13 @@ def results(watched: WatchedPage) -> list[dict[str, Any]]:
     for item in watched.page.locator(".search-result").all():
         link = item.locator("h3 a")
         meta = item.locator(".search-result-meta")
+        exact = item.locator(".search-exact")
         items.append(
             {
                 "href": link.get_attribute("href"),
                 "title": link.text_content(),
                 "meta": meta.text_content() if meta.count() else "",
+                "exact": exact.text_content() if exact.count() and exact.is_visible() else "",
                 "snippet": item.locator(".search-snippet").text_content(),
                 "marks": item.locator(".search-snippet mark").all_text_contents(),
             }
@@ -97,6 +99,94 @@ def test_doc_no_and_index_no_find_their_policy(
     assert found and found[0]["href"] == f"/policies/{Path(source).stem}/"
     if quoted:  # exact: that document only
         assert len(found) == 1
+
+
+LINSHI = "2024/linshi-jiuzhu-shishi-banfa.md"  # 示民发〔2024〕18号, which JINAN quotes
+JINAN = "2026/jinan-xianxing-jiuzhu-guicheng.md"
+DRAFT = "2026/yanglao-jigou-yunying-butie-banfa.md"  # draft: true
+ON_REQUEST = "2025/jiuzhu-zijin-zhuanxiang-jiancha-zhenggai.md"  # disclosure: 依申请公开
+LABELS = {"doc_no": "文件编号", "index_no": "索引号"}
+METADATA_LABELS = ("文件信息", "索引号", "公开方式", "发布机构", "发文日期", "主题分类")
+
+
+def body_start(out: Path, slug: str) -> str:
+    """The first words of a built policy's body, as the page shows them."""
+    from bs4 import BeautifulSoup
+
+    doc = BeautifulSoup((out / "policies" / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return doc.select_one(".article-body p").get_text(strip=True)[:15]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("source", "key", "typed"),
+    [
+        (LINSHI, "doc_no", "{}"),
+        (LINSHI, "doc_no", '"{}"'),
+        (BINZANG, "doc_no", "{}"),
+        (YANGLAO, "index_no", "{}"),
+        (BINZANG, "index_no", '"{}"'),
+    ],
+    ids=["doc_no", "doc_no-quoted", "doc_no-quoted-by-no-page", "index_no", "index_no-quoted"],
+)
+def test_a_document_number_shows_its_document_first_marked_as_the_exact_match(
+    open_page: Callable[..., WatchedPage], sample_output: Path, source: str, key: str, typed: str
+) -> None:
+    value = front_matter(source)[key]
+    slug = Path(source).stem
+    found = search(open_page(), typed.format(value))
+    first, rest = found[0], found[1:]
+    assert first["href"] == f"/policies/{slug}/"
+    assert first["exact"] == f"精确匹配：{LABELS[key]} {value}"
+    # its snippet is the start of its body, not the metadata table
+    assert first["snippet"].startswith(body_start(sample_output, slug)), first["snippet"]
+    assert not any(label in first["snippet"] for label in METADATA_LABELS)
+    # the rest are only pages that quote the number, none of them marked
+    assert all(r["exact"] == "" and value in r["snippet"] for r in rest), rest
+    if source == LINSHI and key == "doc_no":
+        assert [r["href"] for r in rest] == [f"/policies/{Path(JINAN).stem}/"]
+
+
+def test_a_document_number_as_people_type_it_is_the_same_number(open_page: Callable[..., WatchedPage]) -> None:
+    value = front_matter(LINSHI)["doc_no"]  # 示民发〔2024〕18号
+    typed = value.replace("〔", "[").replace("〕", "]").replace("18号", "１８")  # square brackets, full-width, no 号
+    assert typed != value
+    found = search(open_page(), typed)
+    assert found[0]["href"] == f"/policies/{Path(LINSHI).stem}/" and found[0]["exact"] == f"精确匹配：文件编号 {value}"
+
+
+@pytest.mark.parametrize(
+    ("source", "key"),
+    [(DRAFT, "doc_no"), (ON_REQUEST, "doc_no"), (ON_REQUEST, "index_no"), (None, "doc_no")],
+    ids=["draft", "on-request", "on-request-index_no", "no-such-document"],
+)
+def test_a_number_of_no_published_document_says_so_and_points_to_disclosure_on_request(
+    open_page: Callable[..., WatchedPage], sample_output: Path, source: str | None, key: str
+) -> None:
+    policies = SAMPLE_CONTENT / "policies"
+    numbers = [front_matter(p.relative_to(policies).as_posix()).get(key) for p in policies.rglob("*.md")]
+    value = front_matter(source)[key] if source else "示民发〔2024〕12号"
+    assert (numbers.count(value) == 1) if source else value not in numbers  # in content, whether published or not
+    if source:
+        assert not (sample_output / "policies" / Path(source).stem).exists()  # not published
+    site = yaml.safe_load((SAMPLE_CONTENT / "site.yaml").read_text(encoding="utf-8"))
+    watched = open_page()
+    assert search(watched, value) == []  # not pages that share its parts (示, 民, 2024 …)
+    status = watched.page.locator("[data-search-status]")
+    assert status.text_content() == (
+        f"没有找到{LABELS[key]}为“{value}”的公开文件；它可能尚未公开或属于依申请公开，可以依申请公开。"
+    )
+    link = status.get_by_role("link", name="依申请公开")
+    assert link.is_visible() and link.get_attribute("href") == site["request_url"]
+    assert watched.console_errors == []
+
+
+def test_snippets_start_with_the_body_not_the_metadata_table(open_page: Callable[..., WatchedPage]) -> None:
+    watched = open_page()
+    for word in ("殡葬", "临时救助", "养老服务补贴"):  # words of titles: their snippets begin near the top
+        found = search(watched, word)
+        assert found
+        for result in found:
+            assert not any(label in result["snippet"] for label in METADATA_LABELS), (word, result)
 
 
 def test_results_show_title_date_category_and_a_snippet(open_page: Callable[..., WatchedPage]) -> None:
@@ -234,7 +324,7 @@ def test_roster_like_site_hides_roster_text(
     found = search(watched, SHARED)
     assert [r["href"] for r in found] == ["/policies/a/"]
     # markup in the indexed text is shown as text, never run
-    shown = search(watched, "示例代码")
+    shown = search(watched, "只是文字")  # the words just after the markup: the snippet holds both
     assert shown and MARKUP_TEXT.split()[0] in shown[0]["snippet"]
     assert watched.page.evaluate("window.__xss") is None
     assert watched.page.locator(".search-result img").count() == 0
@@ -329,6 +419,13 @@ def test_an_index_in_parts_finds_and_lists_like_one(
     # words from policies in older parts and in the newest one
     assert search(watched, "提取现金")[0]["href"] == "/policies/yanglao-fuwu-butie-banfa/"
     assert search(watched, "丧葬负担")[0]["href"] == "/policies/binzang-huimin-zhengce/"
+    # a 文号 and an 索引号 from older parts: their document, marked, however the index is split
+    for source, key in ((LINSHI, "doc_no"), (YANGLAO, "index_no")):
+        value = front_matter(source)[key]
+        found = search(watched, value)
+        assert found[0]["href"] == f"/policies/{Path(source).stem}/" and found[0]["exact"].endswith(value)
+        assert [r for r in found if r["exact"]] == found[:1]
+    assert search(watched, front_matter(ON_REQUEST)["doc_no"]) == []
     # a category without words: every policy of it, from every part, newest first
     page.get_by_label("搜索政策文件和页面").fill("")
     page.get_by_label("组配分类", exact=True).select_option("社会救助")
