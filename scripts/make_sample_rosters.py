@@ -133,7 +133,9 @@ class Generator:
             category = r.choice(("A类", "B类", "B类", "C类"))
             amount = float(max(120, persons * 1120 - r.randint(0, persons * 600) // 10 * 10))
             if r.random() < 0.08:
-                note = r.choice(("重度残疾人单独施保", "重病患者单独施保", "含未成年人"))
+                # neutral notes only: nothing about health, disability or children (SPEC 4; the
+                # personal-data gate refuses 重病患者单独施保, 重度残疾人单独施保, 含未成年人)
+                note = r.choice(("新纳入", "保障金额调整", "续保"))
             if r.random() < 0.05:
                 amount += 0.5
         return Household(

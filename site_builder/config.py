@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .identifiers import uscc_is_valid
+from .privacy.lexicon import parse_sensitive_terms
 from .problems import Problems
 from .sources.fields import Field, read_fields
 from .sources.yamldoc import load_yaml_file
@@ -52,7 +53,11 @@ ROSTER = (
     Field("mask", "遮蔽方式", "str", choices=("default",)),
     Field("page_size", "每页条数", "int"),
 )
-PII = (Field("allow", "允许", "strlist"),)
+PII = (
+    Field("allow", "允许", "strlist"),
+    Field("sensitive_terms", "敏感词", "mapping"),  # more words for privacy/lexicon.py, by category
+    Field("allow_phrases", "允许词语", "strlist"),  # exact phrases the lexicon lets through
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,8 @@ class SiteConfig:
     pii_allow: frozenset[str]
     description: str
     page_size: int
+    pii_sensitive_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, words) added to the lexicon
+    pii_allow_phrases: tuple[str, ...] = ()
 
     @property
     def domain(self) -> str:
@@ -148,6 +155,13 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
                     f"{key} 中 “{name}” 不能用作网址的一段：不能含 / 或 \\，不能以 . 开头，不能是纯数字或 page-…",
                 )
             seen.setdefault(folded, name)
+    sensitive_terms: dict[str, tuple[str, ...]] = {}
+    if pii is not None and pii["sensitive_terms"] is not None:
+        sensitive_terms, errors = parse_sensitive_terms(pii["sensitive_terms"])
+        pii_key = next(k for k in doc.data if k in ("pii", "个人信息"))
+        terms_key = next(k for k in doc.data[pii_key] if k in ("sensitive_terms", "敏感词"))
+        for name, text in errors:
+            problems.error(path, doc.line(pii_key, terms_key, str(name)), text)
     for key in ("page_size",):
         if top[key] is not None and top[key] < 1:
             problems.error(path, top.line(key), "page_size 必须是正整数")
@@ -174,4 +188,6 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         pii_allow=frozenset((pii["allow"] or ()) if pii else ()),
         description=top["description"] or "",
         page_size=top["page_size"] or 20,
+        pii_sensitive_terms=tuple(sensitive_terms.items()),
+        pii_allow_phrases=tuple((pii["allow_phrases"] or ()) if pii else ()),
     )

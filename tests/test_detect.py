@@ -362,7 +362,7 @@ def straightforward_scan(text: str, allow: frozenset[str] = frozenset()) -> list
         runs.append(detect._Run(start, end, digits, normalised[end : end + 1] in ("X", "x")))
     found = []
     for chain in detect._chains(normalised, runs):
-        for offset, kind, digits in detect._scan_chain(chain):
+        for offset, kind, digits in detect._scan_chain(normalised, chain):
             if kind != RESIDENT_ID and digits in allowed:
                 continue
             line = text.count("\n", 0, offset)
@@ -376,7 +376,8 @@ _MAPPED = "".join(sorted(chr(code) for code in detect._TRANSLATION))
 SCAN_PIECES = st.one_of(
     st.sampled_from(
         [ID_X, ID_DIGIT, CARD_19, CARD_16, USCC_ALL_DIGITS, "11379900005183427E", "91350100M000100Y43", "13812345678",
-         "138 1234 5678", "+86 138-1234-5678", "0086", "/2024-00001", "0.3", "1.", "2026-11-29", "6222 0212 3456"]
+         "138 1234 5678", "+86 138-1234-5678", "0086", "/2024-00001", "0.3", "1.", "2026-11-29", "6222 0212 3456",
+         "卡号", "账号：", "ＣＡＲＤ", "1744536686408826882", "/bmxxgknb/"]
     ),
     st.text(alphabet="0123456789 -./Xx\nUE号\u200b\u00ad\u00b2\u0663" + _MAPPED, max_size=8),
     st.text(max_size=4),
@@ -406,3 +407,60 @@ def test_normalized_to_lists_exactly_what_normalize_maps_into_the_targets(target
     expected = {ch for ch, to in zip(every, detect.normalize(every), strict=True) if to in targets and ch != "\n"}
     found = detect.normalized_to(targets)
     assert set(found) == expected and len(found) == len(expected)
+
+
+# --- bank cards: a real issuer prefix, or card words before the number (issue 19) -------------
+
+URL_ID = "1744536686408826882"  # Luhn-valid, 19 digits, no card starts with 1
+
+
+@pytest.mark.parametrize(
+    ("prefix", "issuer"),
+    [
+        ("6222", "UnionPay 银联"),
+        ("6217", "UnionPay 银联"),
+        ("8171", "UnionPay 银联（新号段）"),
+        ("601382", "国内银行借记卡（如中国银行 601382）"),
+        ("436742", "Visa（如建设银行 436742）"),
+        ("5100", "Mastercard"),
+        ("5599", "Mastercard"),
+        ("2221", "Mastercard"),
+        ("2720", "Mastercard"),
+        ("3400", "American Express"),
+        ("3700", "American Express"),
+        ("3528", "JCB"),
+        ("3589", "JCB"),
+        ("9558", "工商银行（旧卡）"),
+        ("1744", None),
+        ("0123", None),
+        ("7000", None),
+        ("8000", None),
+        ("2220", None),
+        ("2721", None),
+        ("3100", None),
+        ("3527", None),
+        ("9000", None),
+    ],
+)
+def test_card_issuers_are_a_table_of_prefixes(prefix: str, issuer: str | None) -> None:
+    assert detect.card_issuer(prefix + "0" * 12) == issuer
+
+
+def test_a_luhn_valid_id_in_a_url_is_no_card_but_a_unionpay_card_is() -> None:
+    assert luhn_is_valid(URL_ID)
+    assert scan_text(f"https://www.example.gov.cn/bmxxgknb/{URL_ID}.html") == []
+    assert scan_text(f'<a href="/zwgk/{URL_ID}/index.html">{URL_ID}</a>') == []
+    findings = scan_text(f"https://www.example.gov.cn/bmxxgknb/{CARD_19}.html")
+    assert [(f.kind, f.column, f.masked) for f in findings] == [(BANK_CARD, 37, "6222***********0128")]
+
+
+@pytest.mark.parametrize("before", ["卡号：", "银行账号 ", "开户行示范农商银行，账户：", "工资卡", "Card No. "])
+def test_card_words_make_any_luhn_number_a_card(before: str) -> None:
+    assert scan_text(f"编号：{URL_ID}") == []
+    findings = scan_text(f"{before}{URL_ID}")
+    assert [(f.kind, f.column, f.masked) for f in findings] == [(BANK_CARD, len(before) + 1, "1744***********6882")]
+
+
+def test_card_words_count_only_just_before_the_number_on_its_line() -> None:
+    assert scan_text(f"银行卡号见附件。本页网址为 https://x.cn/{URL_ID}") == []  # more than 16 characters before
+    assert scan_text(f"卡号\n{URL_ID}") == []

@@ -438,3 +438,31 @@ def test_personal_data_in_a_new_part_of_the_search_index_stops_the_build(
         pipeline.build(options, lambda _: None)
     assert [p.path for p in failure.value.problems] == ["output/pagefind/fragment/zh_leak.pf_fragment"]
     assert not out.exists()
+
+
+def test_sensitive_words_in_roster_free_text_stop_the_build(content: Content) -> None:
+    """Issue 19: words as well as numbers. The build stops, the previous output stays, and the
+    log shows the row, the column and the category with only the first character of the word."""
+    root = content(good_files())
+    csv = ROSTER_CSV.replace("1500,\n", "1500,尿毒症透析\n").replace("700,\n", "700,刑满释放人员\n")
+    lines, code = build_twice(root, {"rosters/r.csv": csv})
+    assert code == 1
+    assert lines[:2] == [
+        "content/rosters/r.csv:2: 个人信息：备注含有健康状况（“尿**”），不能公布（第 6 列 备注）",
+        "content/rosters/r.csv:3: 个人信息：备注含有违法犯罪或矫正情况（“刑*”），不能公布（第 6 列 备注）",
+    ]
+    assert "尿毒症" not in "\n".join(lines) and "刑满" not in "\n".join(lines)
+    # again, from the cache of the checks: the same refusal
+    again = run_cli("build", "--content", str(root), "--out", str(root.parent / "output"), "--today", TODAY)
+    assert again.code == 1 and again.lines == lines
+
+
+def test_a_sensitive_word_allowed_in_site_yaml_is_published(content: Content) -> None:
+    root = content(good_files())
+    csv = ROSTER_CSV.replace("1500,\n", "1500,低收入家庭\n")
+    site = SITE_YAML.replace("  allow: []\n", "  allow: []\n  allow_phrases: [低收入家庭]\n")
+    lines, code = build_twice(root, {"rosters/r.csv": csv})
+    assert code == 1 and lines[0].endswith("备注含有收入和财产（“收*”），不能公布（第 6 列 备注）")
+    (root / "site.yaml").write_text(site, encoding="utf-8")
+    result = run_cli("build", "--content", str(root), "--out", str(root.parent / "output"), "--today", TODAY)
+    assert result.code == 0, result.err

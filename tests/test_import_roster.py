@@ -65,7 +65,7 @@ PEOPLE = [
         "2人",
         "980",
         "B类",
-        "重残单独施保",
+        "续保",
         card("621700987654321098"),
     ),
     (
@@ -469,3 +469,47 @@ def test_the_sample_script_writes_no_raw_export_into_the_repository() -> None:
                 "救助事由",
                 "备注",
             }
+
+
+def test_sensitive_free_text_never_reaches_content(content: Content, tmp_path: Path) -> None:
+    """Issue 19: a 备注 naming an illness stops the import; with --skip-bad the cell is emptied,
+    the rest of the row imported, and the report names the row and the column."""
+    people = [list(p) for p in PEOPLE]
+    people[1][9] = "尿毒症，长期透析"  # row 3
+    people[3][9] = "刑满释放"  # row 5
+    src = write_csv(tmp_path / "raw.csv", HEADER, raw_rows([tuple(p) for p in people]))
+    root = content()
+    result = run_cli(*import_args(src, "--content", str(root)), cwd=tmp_path)
+    assert result.code == 1
+    assert result.lines[:2] == [
+        "raw.csv:3: 个人信息：备注含有健康状况（“尿**”），不能写入名单（第 11 列 备注）",
+        "raw.csv:5: 个人信息：备注含有违法犯罪或矫正情况（“刑*”），不能写入名单（第 11 列 备注）",
+    ]
+    assert not (root / "rosters").exists() or not list((root / "rosters").iterdir())
+
+    result = run_cli(*import_args(src, "--content", str(root), "--skip-bad"), cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert result.lines[:2] == [
+        "raw.csv:3: 个人信息：备注含有健康状况（“尿**”），不能写入名单，已删去这一格（第 11 列 备注）",
+        "raw.csv:5: 个人信息：备注含有违法犯罪或矫正情况（“刑*”），不能写入名单，已删去这一格（第 11 列 备注）",
+    ]
+    assert "已删去 2 个含敏感个人信息的单元格（--skip-bad），这些行的其余内容已导入：第 3 行 备注、第 5 行 备注" in result.lines
+    assert "尿毒症" not in result.err + result.out and "刑满" not in result.err + result.out
+    with (root / "rosters/2026-11-甲区-城市低保.csv").open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert [row[0] for row in rows[1:]] == MASKED  # every household imported
+    assert [row[-1] for row in rows[1:]] == ["", "", "", "", ""]
+    assert run_cli("check", "--content", str(root), "--today", TODAY).code == 0
+
+
+def test_a_program_phrase_is_imported_into_a_roster_of_that_program(content: Content, tmp_path: Path) -> None:
+    people = [list(p) for p in PEOPLE]
+    people[0][8] = "重度残疾人护理补贴"  # 类别
+    src = write_csv(tmp_path / "raw.csv", HEADER, raw_rows([tuple(p) for p in people]))
+    root = content()
+    result = run_cli(*import_args(src, "--content", str(root)), cwd=tmp_path)
+    assert result.code == 1
+    assert result.lines[0] == "raw.csv:2: 个人信息：类别含有残疾状况（“残**”），不能写入名单（第 10 列 类别）"
+    args = [a if a != "城市低保" else "残疾人两项补贴" for a in import_args(src, "--content", str(root))]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.code == 0, result.err

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.identifiers import luhn_is_valid, resident_id_check_char
-from site_builder.privacy.detect import scan_text
+from site_builder.privacy.detect import BANK_CARD, CARD_ISSUERS, RESIDENT_ID, card_issuer, scan_text
 from site_builder.privacy.gate import scan_bytes
 from site_builder.problems import Problems
 from site_builder.sources.document import load_document
@@ -180,3 +180,61 @@ def test_the_gate_reads_numbers_written_as_character_references(before: str, num
     expected = [f.kind for f in scan_text(f"{before} {number} {after}")]
     found = list(scan_bytes(page.encode("utf-8"), "policies/a/index.html", frozenset()))
     assert len(found) == len(expected), (page, found)
+
+
+# --- bank cards: real issuers are caught in any form, other 19-digit ids are not (issue 19) ------
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text)
+
+
+@st.composite
+def real_cards(draw: st.DrawFn) -> str:
+    first, last, _ = draw(st.sampled_from(CARD_ISSUERS))
+    prefix = str(draw(st.integers(int(first), int(last)))).zfill(len(first))
+    length = draw(st.integers(16, 19))
+    body = draw(st.text(alphabet="0123456789", min_size=length - 1 - len(prefix), max_size=length - 1 - len(prefix)))
+    return _card(prefix + body)
+
+
+def card_forms(card: str) -> list[str]:
+    grouped = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+    return [
+        card,
+        grouped,
+        grouped.replace(" ", "-"),
+        _full_width(card),
+        _full_width(grouped),
+        _full_width(grouped.replace(" ", "-")),
+        f"https://www.example.gov.cn/bmxxgknb/{card}.html",
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(card=real_cards(), before=AROUND, after=AROUND)
+def test_every_card_with_a_real_issuer_is_caught_in_any_form(card: str, before: str, after: str) -> None:
+    assert card_issuer(card) is not None
+    for form in card_forms(card):
+        findings = scan_text(f"{before} {form} {after}")
+        # an ungrouped 18-digit number that also passes GB 11643 is reported as the graver finding
+        kinds = {BANK_CARD, RESIDENT_ID} if len(card) == 18 and " " not in form and "-" not in form else {BANK_CARD}
+        assert len(findings) == 1 and findings[0].kind in kinds, (form, findings)
+    # caught for its prefix: the same digits from no issuer, with no card words about, are no card
+    other = _card("0" + card[1:-1])
+    assert [f for f in scan_text(f"{before} {other} {after}") if f.kind == BANK_CARD] == []
+
+
+NO_ISSUER = st.sampled_from(["0", "1", "7", "80", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92",
+                             "93", "94", "96", "97", "98", "99", "20", "21", "31", "32", "33", "35"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=NO_ISSUER, data=st.data(), before=AROUND, after=AROUND)
+def test_a_19_digit_id_with_no_issuer_is_no_card(prefix: str, data: st.DataObject, before: str, after: str) -> None:
+    body = data.draw(st.text(alphabet="0123456789", min_size=18 - len(prefix), max_size=18 - len(prefix)))
+    number = _card(prefix + body)
+    if card_issuer(number) is not None:  # 35xx and 2221–2720 are JCB and Mastercard
+        return
+    for text in (f"{before} {number} {after}", f"{before}https://www.example.gov.cn/bmxxgknb/{number}.html{after}",
+                 f"{before}{_full_width(number)}{after}"):
+        assert scan_text(text) == [], text

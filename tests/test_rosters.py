@@ -57,7 +57,7 @@ records:
     community: 二社区
     persons: 1
     amount: 600
-    note: 重残单独施保
+    note: 续保
 """,
         }
     )

@@ -15,9 +15,14 @@ the build, so the rules are chosen for "never miss a real number, rarely stop on
   a candidate, but a window of two or more runs only counts when its group boundaries fall where
   people actually split such a number: an ID after digit 3, 6, 10, 12 or 14 (region, birth year,
   month, date); a mobile after digit 3 or 7; a card every 4 digits (or after the 6-digit BIN),
-  starting like a real card (3-9, or 2221-2720). So a landline followed by a date
+  from a real issuer (`CARD_ISSUERS`). So a landline followed by a date
   (``0599-86612345 2023-02-22``) or a list of amounts never merges into a false number. Windows
   are tried longest first from the left; a match consumes its runs, one finding per number.
+* A Luhn-valid run of 16–19 digits is a bank card only when it also looks like one: its leading
+  digits are a real issuer's (`CARD_ISSUERS`: UnionPay 62, Visa 4, Mastercard 51–55 …), or card
+  words (`CARD_CONTEXT`: 卡号, 账号, 银行, 开户 …) stand in the 16 characters before it. A
+  Luhn-valid 19-digit id starting with 1 in a URL (``…/bmxxgknb/1744536686408826882.html``) is
+  no card; a 62… card is one everywhere, in a URL too.
 * An 18-character USCC with a valid check character is not a person's number when it contains
   letters (other than a final X), when it is the head of a 索引号 (``USCC/2023-00051``), or
   when it is listed in ``allow``. An all-digit USCC elsewhere is scanned like any number,
@@ -37,9 +42,12 @@ from ..identifiers import luhn_is_valid, resident_id_is_valid, uscc_is_valid
 
 __all__ = [
     "BANK_CARD",
+    "CARD_CONTEXT",
+    "CARD_ISSUERS",
     "MOBILE",
     "RESIDENT_ID",
     "Finding",
+    "card_issuer",
     "mask_number",
     "normalize",
     "normalized_to",
@@ -255,13 +263,58 @@ def _breaks(lengths: Sequence[int]) -> set[int]:
     return offsets
 
 
-def _card_like_start(digits: str) -> bool:
-    """A grouped card must start like a real card number: 3-9, or Mastercard 2221-2720."""
-    return digits[0] in "3456789" or 2221 <= int(digits[:4]) <= 2720
+# The leading digits that card networks and Chinese banks issue cards under, as (first, last)
+# prefixes of the same length: a number between them (by its leading digits) has a real issuer.
+# UnionPay issues 62 (and 81); Chinese banks' older debit cards start 60 (601382 BOC, 603…) and
+# their legacy domestic ones 9555 (CMB), 9558 (ICBC), 9559 (ABC); others' start 4, 51–55, 2221–2720 …
+CARD_ISSUERS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("62", "62", "UnionPay 银联"),
+    ("81", "81", "UnionPay 银联（新号段）"),
+    ("60", "60", "国内银行借记卡（如中国银行 601382）"),
+    ("4", "4", "Visa（如建设银行 436742）"),
+    ("51", "55", "Mastercard"),
+    ("2221", "2720", "Mastercard"),
+    ("34", "34", "American Express"),
+    ("37", "37", "American Express"),
+    ("3528", "3589", "JCB"),
+    ("300", "305", "Diners Club"),
+    ("36", "36", "Diners Club"),
+    ("38", "39", "Diners Club"),
+    ("6011", "6011", "Discover"),
+    ("644", "649", "Discover"),
+    ("65", "65", "Discover"),
+    ("50", "50", "Maestro"),
+    ("56", "59", "Maestro"),
+    ("63", "63", "Maestro"),
+    ("67", "67", "Maestro"),
+    ("9555", "9555", "招商银行（旧卡）"),
+    ("9558", "9558", "工商银行（旧卡）"),
+    ("9559", "9559", "农业银行（旧卡）"),
+)
+# Words that, shortly before a number, say it is an account: then any Luhn-valid 16–19 digits
+# are a card, whatever they start with.
+CARD_CONTEXT: Final[tuple[str, ...]] = ("卡号", "卡", "账号", "帐号", "账户", "帐户", "银行", "开户", "存折", "银联")
+CARD_CONTEXT_CHARS: Final = 16  # how far before the number (same line) the words are looked for
+_CARD_CONTEXT: Final = re.compile("|".join(map(re.escape, CARD_CONTEXT)) + "|card|account|acct", re.IGNORECASE)
 
 
-def _classify(window: Sequence[_Run]) -> tuple[str, str] | None:
-    """The kind and bare number of a window of runs, or None if it is no personal number."""
+def card_issuer(digits: str) -> str | None:
+    """The network or bank that issues cards starting like ``digits``, or None (no card starts so)."""
+    for first, last, issuer in CARD_ISSUERS:
+        if first <= digits[: len(first)] <= last:
+            return issuer
+    return None
+
+
+def _card_context(text: str, start: int) -> bool:
+    """Card words (卡号, 账号, 银行, 开户 …) in the few characters before ``start`` on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return _CARD_CONTEXT.search(text, max(line_start, start - CARD_CONTEXT_CHARS), start) is not None
+
+
+def _classify(window: Sequence[_Run], context: bool = False) -> tuple[str, str] | None:
+    """The kind and bare number of a window of runs, or None if it is no personal number;
+    ``context``: card words stand just before it."""
     if sum(len(run.digits) for run in window) not in _CANDIDATE_LENGTHS:
         return None
     digits = "".join(run.digits for run in window)
@@ -273,8 +326,8 @@ def _classify(window: Sequence[_Run]) -> tuple[str, str] | None:
     if len(digits) == 18 and resident_id_is_valid(digits) and breaks <= _ID_BREAKS:
         return RESIDENT_ID, digits
     if 16 <= len(digits) <= _MAX_DIGITS and luhn_is_valid(digits):
-        grouped_like_a_card = breaks <= _CARD_BREAKS or breaks == {6}
-        if not breaks or (grouped_like_a_card and _card_like_start(digits)):
+        grouped_like_a_card = not breaks or breaks <= _CARD_BREAKS or breaks == {6}
+        if grouped_like_a_card and (context or card_issuer(digits) is not None):
             return BANK_CARD, digits
     if not breaks:
         for prefix in ("", "86", "0086"):
@@ -286,8 +339,8 @@ def _classify(window: Sequence[_Run]) -> tuple[str, str] | None:
     return None
 
 
-def _scan_chain(chain: Sequence[_Run]) -> list[tuple[int, str, str]]:
-    """(offset, kind, digits) of every number in a chain, longest window first from the left."""
+def _scan_chain(text: str, chain: Sequence[_Run]) -> list[tuple[int, str, str]]:
+    """(offset, kind, digits) of every number in a chain of ``text``, longest window first from the left."""
     found: list[tuple[int, str, str]] = []
     if sum(len(run.digits) for run in chain) < min(_CANDIDATE_LENGTHS):
         return found
@@ -300,8 +353,9 @@ def _scan_chain(chain: Sequence[_Run]) -> list[tuple[int, str, str]]:
             if j > i and total > _MAX_DIGITS:
                 break
             ends.append(j)
+        context = _card_context(text, chain[i].start)
         for j in reversed(ends):
-            match = _classify(chain[i : j + 1])
+            match = _classify(chain[i : j + 1], context)
             if match is not None:
                 found.append((chain[i].start, *match))
                 i = j + 1
@@ -326,7 +380,7 @@ def scan_text(text: str, allow: frozenset[str] = frozenset()) -> list[Finding]:
     findings: list[Finding] = []
     for region in _REGION.finditer(folded):
         for chain in _chains(folded, _digit_runs(folded, *region.span())):
-            for offset, kind, digits in _scan_chain(chain):
+            for offset, kind, digits in _scan_chain(folded, chain):
                 if kind != RESIDENT_ID and digits in allowed:
                     continue
                 if not line_starts:  # the first finding; most texts have none

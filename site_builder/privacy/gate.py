@@ -8,12 +8,15 @@ XML inside copied .xlsx/.docx attachments) just before the new site is swapped i
 that reached a page through a template or ``site.yaml`` is caught as well.
 
 What it finds: resident ID numbers with a valid GB 11643 check digit, mainland mobile numbers
-not in ``pii.allow``, 16–19 digit numbers that pass the Luhn check (bank cards), and roster names
-that are not masked. Each finding is an error ``path:line: …`` that shows only a masked form.
+not in ``pii.allow``, 16–19 digit numbers that pass the Luhn check and look like a bank card,
+roster names that are not masked, and (sources only) roster free text — 类别, 救助事由, 备注 —
+that names sensitive personal information (`lexicon`). Each finding is an error ``path:line: …``
+that shows only a masked form.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import html
 import io
@@ -28,7 +31,9 @@ from ..cache import SourceCache, cached_each
 from ..plan import Copy, Entry, Render, Text
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
+from ..sources.yamldoc import load_yaml_file
 from .detect import MOBILE, Finding, normalized_to, scan_text
+from .lexicon import FREE_TEXT_KEYS, Lexicon, lexicon
 from .mask import is_masked, mask_name
 
 if TYPE_CHECKING:
@@ -160,7 +165,8 @@ def _candidate_lines(text: str) -> Iterator[tuple[int, str]]:
 # before it, or the "X" of an ID after it. A token touching the match or the two characters before
 # it starts at most 19 before and ends at most 18 after, so its neighbours and tail lie within
 # 20 before and 23 after. A cut at the edge of a window only makes a token there look whole; such
-# a token ends or starts too far from the match to change it. Some margin to spare:
+# a token ends or starts too far from the match to change it. The card words that make any Luhn
+# number a card (`detect.CARD_CONTEXT_CHARS`, 16 before it) lie within the window too. Some margin:
 _WINDOW_BEFORE = 32
 _WINDOW_AFTER = 32
 
@@ -301,15 +307,80 @@ def check_sources(site: Site, problems: Problems, cache: SourceCache | None = No
     # same pii.allow gives the same findings
     loads = [([path], partial(_scan_source, path, allow)) for path in dict.fromkeys(paths)]
     cached_each(cache, "gate", loads, problems, processes)
-    # the same files give the same names: checked once per content, a city's rosters on every core
-    names = [(list(dict.fromkeys([r.source, r.records_source])), partial(_check_names, r)) for r in site.rosters]
-    cached_each(cache, "gate-names", names, problems, processes)
+    # the same files (and site.yaml) give the same findings: checked once per content, a city's
+    # rosters on every core
+    words = lexicon_of(site.config)
+    records = [
+        (list(dict.fromkeys([r.source, r.records_source])), partial(_check_records, r, words)) for r in site.rosters
+    ]
+    cached_each(cache, "gate-records", records, problems, processes)
 
 
-def _check_names(roster: Roster, problems: Problems) -> None:
+def lexicon_of(config: SiteConfig) -> Lexicon:
+    """The lexicon of sensitive words with the site's ``pii.sensitive_terms`` and ``pii.allow_phrases``."""
+    return lexicon(config.pii_sensitive_terms, config.pii_allow_phrases)
+
+
+def _check_records(roster: Roster, words: Lexicon, problems: Problems) -> None:
+    """Every name masked; no 类别, 救助事由 or 备注 that names sensitive personal information."""
+    keys = [key for key in FREE_TEXT_KEYS if roster.records.has(key)]
+    places: _Places | None = None
     for record in roster.records:
         if not is_masked(record.name):
             problems.error(roster.records_source, record.line, _name_message(record.name))
+        for key in keys:
+            value: str = getattr(record, key)
+            verdict = words.check(key, value, roster.program) if value else None
+            if verdict is None:
+                continue
+            places = places or _Places(roster)
+            line, where = places.of(record.line, key)
+            problems.error(roster.records_source, line, free_text_message(key, *verdict, where))
+
+
+def free_text_message(key: str, what: str, hint: str, where: str) -> str:
+    """``个人信息：备注含有健康状况（“尿**”），不能公布（第 7 列 备注）``."""
+    return f"个人信息：{_HEADERS[key]}{what}，不能公布{where}{hint}"
+
+
+_HEADERS = {"category": "类别", "reason": "救助事由", "note": "备注"}
+
+
+class _Places:
+    """Where a record's field is written: the CSV column, or the line of the YAML key. Read only
+    when there is something to report, which a roster fit to publish never has."""
+
+    def __init__(self, roster: Roster):
+        from ..sources.rosters import COLUMN_BY_NAME
+
+        self.columns: dict[str, int] = {}
+        self.keys: dict[int, dict[str, int]] = {}  # line of a YAML record → key → line of the key
+        source = roster.records_source
+        if source.suffix.lower() == ".csv":
+            text = source.read_text(encoding="utf-8-sig", errors="replace")
+            header = next((row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)), [])
+            for number, cell in enumerate(header, 1):
+                column = COLUMN_BY_NAME.get(cell.strip())
+                if column is not None:
+                    self.columns.setdefault(column.key, number)
+            return
+        doc = load_yaml_file(source, Problems(source.parent))
+        if doc is None or not isinstance(doc.data, dict):
+            return
+        name = next((k for k in ("records", "名单") if isinstance(doc.data.get(k), list)), None)
+        if name is None:
+            return
+        for index, item in enumerate(doc.data[name]):
+            if isinstance(item, dict):
+                self.keys[doc.line(name, index)] = {
+                    COLUMN_BY_NAME[str(raw)].key: doc.line(name, index, raw) for raw in item if str(raw) in COLUMN_BY_NAME
+                }
+
+    def of(self, line: int, key: str) -> tuple[int, str]:
+        """(line, ``（第 7 列 备注）`` or ``（备注）``) of field ``key`` of the record at ``line``."""
+        if key in self.columns:
+            return line, f"（第 {self.columns[key]} 列 {_HEADERS[key]}）"
+        return self.keys.get(line, {}).get(key, line), f"（{_HEADERS[key]}）"
 
 
 def _scan_source(path: Path, allow: frozenset[str], problems: Problems) -> None:

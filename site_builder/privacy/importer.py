@@ -3,10 +3,12 @@
 The export (``.csv`` in UTF-8 or GBK/GB18030, or ``.xlsx``) has whatever columns the system
 gives it: names, ID numbers, phones, addresses, bank accounts, incomes … Only the published
 fields of SPEC 3.4 are kept, names are masked (SPEC 4), and every kept value goes through the
-same row rules as a roster CSV (`RowChecker`) and the personal-data detectors: a phone typed into
-备注 stops the import. Rows stream from the file to a hidden temporary CSV beside the target, so
-memory does not grow with the export; the YAML and CSV appear only when every row was good
-(or bad ones were skipped with ``--skip-bad``).
+same row rules as a roster CSV (`RowChecker`), the personal-data detectors (a phone typed into
+备注 stops the import) and the lexicon of sensitive words over 类别, 救助事由 and 备注 (`lexicon`;
+with ``--skip-bad`` such a cell is left empty and the rest of its row imported, since those
+fields are optional, and the report names every row and column emptied). Rows stream from the
+file to a hidden temporary CSV beside the target, so memory does not grow with the export; the
+YAML and CSV appear only when every row was good (or bad ones were skipped with ``--skip-bad``).
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from ..sources.rosters import (
     default_title,
 )
 from .detect import scan_text
+from .lexicon import FREE_TEXT_KEYS, Lexicon, lexicon
 from .mask import mask_name
 
 __all__ = ["ImportResult", "ImportUsageError", "import_roster"]
 
 HEADER_SEARCH_ROWS = 10  # exports often have a title line or two above the header
 MAX_LISTED_PROBLEMS = 200
+MAX_LISTED_CELLS = 20  # emptied cells named one by one in the --skip-bad note
 
 # Header variants seen in exports, normalised by `_normal_header` (no spaces, ASCII brackets).
 # Earlier names win when an export has two columns for the same field.
@@ -308,11 +312,13 @@ def import_roster(
     problems = Problems(display_root=display_root or Path.cwd())
     allow: frozenset[str] = frozenset()
     districts: tuple[str, ...] = ()
+    words = lexicon()
     if (content_dir / "site.yaml").is_file():
         config = load_config(content_dir, problems)
         problems.raise_if_errors()
         assert config is not None
         allow, districts = config.pii_allow | {config.uscc}, config.districts
+        words = lexicon(config.pii_sensitive_terms, config.pii_allow_phrases)
     _check_arguments(src, program, district, districts, period, stage, publish_from, publish_until)
     slug = slug or default_slug(program, district, period, stage)
     if not ROSTER_SLUG.match(slug):
@@ -332,7 +338,9 @@ def import_roster(
     try:
         with temp.open("w", encoding="utf-8-sig", newline="") as stream:
             try:
-                summary = _convert(src, rows, csv.writer(stream, lineterminator="\n"), problems, allow, notes)
+                writer = csv.writer(stream, lineterminator="\n")
+                rules = _Rules(allow, words, program, skip_bad)
+                summary = _convert(src, rows, writer, problems, rules, notes)
             except _Unreadable:
                 raise ContentError(problems.errors) from None
         if summary.unreadable or (problems.errors and not skip_bad):
@@ -342,6 +350,8 @@ def import_roster(
             raise ContentError(problems.errors)
         if summary.skipped:
             notes.append(f"已跳过 {summary.skipped} 行有问题的数据（--skip-bad），其余 {summary.households} 户已导入")
+        if summary.emptied:
+            notes.append(_emptied_note(summary.emptied))
         temp_yaml.write_text(
             _yaml(
                 title or default_title(program, district, period, stage),
@@ -380,6 +390,24 @@ class _Summary:
     hidden: int = 0  # bad rows beyond MAX_LISTED_PROBLEMS, counted but not listed
     header_line: int = 1
     unreadable: bool = False  # no usable header, or the file could not be read to the end
+    emptied: list[tuple[int, str]] = field(default_factory=list)  # (row, column) of cells left empty
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What every kept cell is checked against, beside `RowChecker`."""
+
+    allow: frozenset[str]  # public numbers (pii.allow and the publisher's USCC)
+    words: Lexicon  # sensitive words for 类别, 救助事由, 备注
+    program: str  # the roster's program: its own program phrases are allowed
+    skip_bad: bool  # a refused free-text cell is emptied, not the row refused
+
+
+def _emptied_note(cells: list[tuple[int, str]]) -> str:
+    """已删去 2 个含敏感个人信息的单元格（--skip-bad）…：第 3 行 备注、第 5 行 救助事由."""
+    shown = "、".join(f"第 {line} 行 {header}" for line, header in cells[:MAX_LISTED_CELLS])
+    more = f"等（共 {len(cells)} 处）" if len(cells) > MAX_LISTED_CELLS else ""
+    return f"已删去 {len(cells)} 个含敏感个人信息的单元格（--skip-bad），这些行的其余内容已导入：{shown}{more}"
 
 
 def _convert(
@@ -387,7 +415,7 @@ def _convert(
     rows: Iterator[tuple[int, list[Any]]],
     writer: Any,
     problems: Problems,
-    allow: frozenset[str],
+    rules: _Rules,
     notes: list[str],
 ) -> _Summary:
     """Stream ``rows`` into ``writer``: find the header, then check, mask and write each row."""
@@ -423,7 +451,7 @@ def _convert(
                 notes.append(f"已丢弃未识别的列：{'、'.join(unknown)}")
             kept = [c for c in COLUMNS if c.key in columns]
             writer.writerow([c.header for c in kept])
-            batch = _Batch(src, writer, kept, problems, allow, summary)
+            batch = _Batch(src, writer, kept, columns, problems, rules, summary)
             continue
         values = {key: _cell(row, index) for key, index in columns.items()}
         if all(c is None or str(c).strip() == "" for c in row):
@@ -446,9 +474,17 @@ class _Batch:
     SIZE = 1000
 
     def __init__(
-        self, src: Path, writer: Any, kept: list[Any], problems: Problems, allow: frozenset[str], summary: _Summary
+        self,
+        src: Path,
+        writer: Any,
+        kept: list[Any],
+        columns: dict[str, int],
+        problems: Problems,
+        rules: _Rules,
+        summary: _Summary,
     ):
-        self.src, self.writer, self.kept, self.problems, self.allow = src, writer, kept, problems, allow
+        self.src, self.writer, self.kept, self.problems = src, writer, kept, problems
+        self.columns, self.rules, self.allow = columns, rules, rules.allow
         self.summary = summary
         self.checker = RowChecker(src, problems)
         self.rows: list[tuple[int, dict[str, Any]]] = []
@@ -487,17 +523,40 @@ class _Batch:
         values["name"] = name if any(ch.isdigit() for ch in name) else mask_name(name)
         values["persons"] = _clean_number(values.get("persons"), "人")
         values["amount"] = _clean_number(values.get("amount"), "元")
+        refused = [] if flagged else self._sensitive_cells(values)
+        if refused and not self.rules.skip_bad:
+            flagged = True
+        for key, message in refused:
+            suffix = "，已删去这一格" if self.rules.skip_bad else ""
+            self.problems.error(self.src, line, message.replace("不能写入名单", "不能写入名单" + suffix, 1))
+            values[key] = ""
         record = None if flagged else self.checker.check(values, line)
+        if len(self.problems.items) > MAX_LISTED_PROBLEMS:
+            del self.problems.items[MAX_LISTED_PROBLEMS:]
+            summary.hidden += 1
         if record is None:
             summary.skipped += 1
-            if len(self.problems.items) > MAX_LISTED_PROBLEMS:
-                del self.problems.items[MAX_LISTED_PROBLEMS:]
-                summary.hidden += 1
             return
+        summary.emptied += [(line, _header(key)) for key, _ in refused]
         self.writer.writerow([_format(getattr(record, c.key)) for c in self.kept])
         summary.households += 1
         summary.persons += record.persons
         summary.amount += record.amount
+
+
+    def _sensitive_cells(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """(key, message) of each 类别, 救助事由 or 备注 cell that names sensitive personal
+        information or is not a coarse category; the message shows only a masked word."""
+        refused: list[tuple[str, str]] = []
+        for key in FREE_TEXT_KEYS:
+            value = values.get(key)
+            text = "" if value is None else str(value).strip()
+            verdict = self.rules.words.check(key, text, self.rules.program) if text else None
+            if verdict is not None:
+                what, hint = verdict
+                where = f"（第 {self.columns[key] + 1} 列 {_header(key)}）"
+                refused.append((key, f"个人信息：{_header(key)}{what}，不能写入名单{where}{hint}"))
+        return refused
 
 
 def _header(key: str) -> str:
