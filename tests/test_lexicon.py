@@ -54,7 +54,7 @@ def test_every_category_is_caught_in_every_free_text_field(content: Content) -> 
     code, lines = check(content(roster(rows)))
     assert code == 1
     expected = []
-    for index, (field, (category, _, shown)) in enumerate(((f, s) for f in COLUMN for s in SAMPLES)):
+    for index, (field, (category, _, shown)) in enumerate((f, s) for f in COLUMN for s in SAMPLES):
         number, header = COLUMN[field]
         label = CATEGORIES[category][0]
         message = f"个人信息：{header}含有{label}（“{shown}”），不能公布（第 {number} 列 {header}）"

@@ -230,8 +230,8 @@ TYPO_CASES: list[tuple[str, dict[str, str], str]] = [
     ("standard", {P: policy_md(), "standards/dibao.yaml": STANDARD},
      "content/standards/dibao.yaml:3: 缺少必填项 unit（单位）（救助保障标准）；第 3 行的 “unti” 可能是它的笔误"),
     ("roster", {"rosters/2026-11-甲区-城市低保.yaml": ROSTER},
-     "content/rosters/2026-11-甲区-城市低保.yaml:4: "
-     "缺少必填项 stage（公示类型）（公示名单）；第 4 行的 “stgae” 可能是它的笔误"),
+     ("content/rosters/2026-11-甲区-城市低保.yaml:4: "
+      "缺少必填项 stage（公示类型）（公示名单）；第 4 行的 “stgae” 可能是它的笔误")),
 ]
 
 

@@ -14,7 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _fenced_blocks() -> list[str]:
-    return re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+    return re.findall(r"```sh\n(.*?)```", README, flags=re.DOTALL)
 
 
 def test_the_readme_starts_with_the_setup_and_serve_command_and_the_test_command_ci_runs() -> None:
@@ -28,7 +28,7 @@ def test_the_readme_starts_with_the_setup_and_serve_command_and_the_test_command
 def _table_commands() -> list[str]:
     section = README[README.index("## Commands"):]
     section = section[: section.index("\n## ", 1)]
-    return re.findall(r"^\| `([^`]*build\.py[^`]*)` \|", section, flags=re.M)
+    return re.findall(r"^\| `([^`]*build\.py[^`]*)` \|", section, flags=re.MULTILINE)
 
 
 def test_every_command_in_the_table_names_the_venv_python_and_its_help_runs() -> None:

@@ -65,11 +65,7 @@ CATEGORIES: Final[Mapping[str, tuple[str, tuple[str, ...]]]] = {
 }
 
 # The 55 minority nationalities and the majority: an ethnic group is named with its 族.
-_NATIONALITIES = (
-    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 "
-    "土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 "
-    "鄂伦春 赫哲 门巴 珞巴 基诺"
-).split()
+_NATIONALITIES = ["汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"]
 
 TERMS: Final[Mapping[str, tuple[str, ...]]] = {
     "health": (
@@ -149,7 +145,7 @@ CLASS_CODES: Final[tuple[str, ...]] = (
 )
 FREE_TEXT_KEYS: Final[tuple[str, ...]] = ("category", "reason", "note")
 _SHOWN_REASONS = "、".join(REASONS[:6])
-_SHOWN_CLASSES = "、".join(("A类", "B类", "C类", "一类", "二类", "三类", "全额", "差额", "集中供养", "分散供养"))
+_SHOWN_CLASSES = "A类、B类、C类、一类、二类、三类、全额、差额、集中供养、分散供养"
 
 
 def _fold(text: str) -> str:
@@ -184,8 +180,8 @@ class Lexicon:
         for category, terms in TERMS.items():
             for term in terms:
                 words.setdefault(_fold(term), category)
-        for category, terms in (extra or {}).items():
-            for term in terms:
+        for category, added in (extra or {}).items():
+            for term in added:
                 if _fold(term):
                     words.setdefault(_fold(term), category)
         self._words = words

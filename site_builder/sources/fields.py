@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from difflib import SequenceMatcher
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
