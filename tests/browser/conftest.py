@@ -10,6 +10,8 @@ Reusable by every browser test in this folder:
 - ``sample_site``: the sample site (tests/conftest.py ``sample_output``) served at ``/``.
 - ``browser``: one headless Debian Chromium (``/usr/bin/chromium``) for the session; tests skip
   with the reason when it or Playwright is missing. Never ``playwright install``.
+- ``resolve(site, path)``: the site path of a page type, a ``"*"`` matching one path segment of
+  the built output (the first match, sorted), e.g. ``"rosters/*/"``; skips when it is not built.
 - ``open_page(site=None, width=1280, height=800, javascript=True, contrast=None,
   forced_colors=None)``: a fresh page in its own context (zh-CN) as a `WatchedPage`: ``.page``,
   ``.site``, ``.goto(site_path)``, and what went wrong while it was open: ``.console_errors``
@@ -22,6 +24,7 @@ tests/conftest.py for ``from conftest import …``.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import http.server
 import os
@@ -108,6 +111,25 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
         pass
+
+
+def output_file(path: str) -> str:
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def resolve(site: ServedSite, path: str) -> str:
+    """The concrete site path for ``path`` (patterns resolved), or skip if it is not built."""
+    wanted = output_file(path)
+    if "*" in wanted:
+        files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*.html"))
+        matches = [f for f in files if fnmatch.fnmatchcase(f, wanted) and f.count("/") == wanted.count("/")]
+        if not matches:
+            pytest.skip(f"no page matching {wanted} in the built sample site yet (that page type is not built yet)")
+        found = matches[0]
+        return found.removesuffix("index.html")
+    if not (site.root / wanted).is_file():
+        pytest.skip(f"{wanted} is not in the built sample site yet (that page type is not built yet)")
+    return path
 
 
 @pytest.fixture

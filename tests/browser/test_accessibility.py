@@ -7,7 +7,6 @@ it is checked automatically once it is built.
 
 from __future__ import annotations
 
-import fnmatch
 import itertools
 import time
 from collections.abc import Callable
@@ -15,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import ServedSite, WatchedPage
+from .conftest import ServedSite, WatchedPage, resolve
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 # One or more pages of every page type: (name, site path). A "*" matches one path segment of
 # the built output; the first match (sorted) is used.
@@ -52,25 +51,6 @@ TAP_TARGETS = (
 )
 PHONE = {"width": 390, "height": 844}
 SITE_ORIGIN = "https://mzj.shifan.example.gov.cn/"  # base_url of the sample site
-
-
-def output_file(path: str) -> str:
-    return path + "index.html" if path == "" or path.endswith("/") else path
-
-
-def resolve(site: ServedSite, path: str) -> str:
-    """The concrete site path for ``path`` (patterns resolved), or skip if it is not built."""
-    wanted = output_file(path)
-    if "*" in wanted:
-        files = sorted(p.relative_to(site.root).as_posix() for p in site.root.rglob("*.html"))
-        matches = [f for f in files if fnmatch.fnmatchcase(f, wanted) and f.count("/") == wanted.count("/")]
-        if not matches:
-            pytest.skip(f"no page matching {wanted} in the built sample site yet (that page type is not built yet)")
-        found = matches[0]
-        return found.removesuffix("index.html")
-    if not (site.root / wanted).is_file():
-        pytest.skip(f"{wanted} is not in the built sample site yet (that page type is not built yet)")
-    return path
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:
