@@ -275,9 +275,12 @@ def _run(args: argparse.Namespace) -> int:
                 log(str(warning))
             log("检查通过：内容有效，可以发布")
         elif args.command == "serve":
-            from .serve import serve
+            from .serve import PortUnavailable, serve
 
-            serve(options_from(args), args.host, args.port, log)
+            try:
+                serve(options_from(args), args.host, args.port, log)
+            except PortUnavailable as exc:  # a busy port: found before building, exit 2
+                raise UsageError(str(exc)) from None
         elif args.command == "new":
             from .scaffold import new_policy
 

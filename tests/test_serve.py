@@ -13,9 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import pytest
-from conftest import ROOT, policy_md
+from bs4 import BeautifulSoup
+from conftest import ROOT, copy_content, policy_md
+from linkcheck import EXTERNAL_SCHEMES, LINK_ATTRIBUTES
 
 
 def free_port() -> int:
@@ -217,3 +220,192 @@ def test_the_browser_is_told_to_reload_once_when_the_edited_page_is_in_place(
         time.sleep(1.0)  # any late message
         assert len(shown) == 1, f"{len(shown)} reloads"
         assert "第二版正文" in shown[0]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect is an answer of its own, not the 200 of where it leads
+
+
+_DIRECT = urllib.request.build_opener(_NoRedirect)
+
+
+def get(url: str) -> tuple[int, str, bytes]:
+    """Status, Content-Type and body of ``url``, redirects not followed."""
+    try:
+        with _DIRECT.open(url, timeout=10) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+def as_sent(url: str) -> str:
+    """``url`` as a browser sends it: non-ASCII characters percent-encoded as UTF-8 (those
+    already encoded left so), no fragment."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=quote(parts.path, safe="/%:@!$&'()*+,;="), fragment=""))
+
+
+def test_every_internal_link_of_the_served_sample_site_answers_200(tmp_path: Path) -> None:
+    """The preview serves the site's Chinese paths (catalog/社会救助/, rosters/2026-11-中心区-…/):
+    the WSGI path is the request's bytes decoded as Latin-1, not the text (PEP 3333). A crawl from
+    / follows every href and src of every page, on this host only."""
+    root = copy_content(tmp_path / "content")
+    with serving(root, tmp_path) as port:
+        origin = f"http://127.0.0.1:{port}"
+        assert wait_for(lambda: get(origin + "/")[0] == 200, 300), (tmp_path / "serve.log").read_text(encoding="utf-8")
+        seen: dict[str, int] = {}
+        pending = [origin + "/"]
+        linked_from: dict[str, str] = {}
+        while pending:
+            url = pending.pop()
+            if url in seen:
+                continue
+            status, kind, body = get(url)
+            seen[url] = status
+            if status != 200 or not kind.startswith("text/html"):
+                continue
+            doc = BeautifulSoup(body.decode("utf-8"), "html.parser")
+            for tag, attribute in LINK_ATTRIBUTES:
+                for element in doc.find_all(tag):
+                    value = element.get(attribute)
+                    if value is None or urlsplit(str(value)).scheme in EXTERNAL_SCHEMES:
+                        continue  # external: not fetched
+                    target = as_sent(urljoin(url, str(value)))
+                    if urlsplit(target).netloc == f"127.0.0.1:{port}" and target not in seen:
+                        linked_from.setdefault(target, url)
+                        pending.append(target)
+    failed = {url: f"{status} (linked from {linked_from.get(url)})" for url, status in seen.items() if status != 200}
+    assert not failed, failed
+    paths = [urlsplit(url).path for url in seen]
+    assert len(paths) > 80, f"only {len(paths)} addresses crawled"
+    assert quote("/catalog/社会救助/") in paths
+    assert any(path.startswith(quote("/rosters/2026-11-中心区-")) for path in paths)
+
+
+def test_the_preview_decodes_the_wsgi_path_and_sends_a_folder_without_its_slash_on(tmp_path: Path) -> None:
+    from site_builder.options import Options
+    from site_builder.serve import Preview
+
+    out = tmp_path / "out"
+    (out / "catalog" / "社会救助").mkdir(parents=True)
+    (out / "catalog" / "社会救助" / "index.html").write_text("<body>社会救助</body>", encoding="utf-8")
+    (out / "100%25.txt").write_text("literal", encoding="utf-8")  # a name with a % in it: not unquoted twice
+    (out / "404.html").write_text("<body>找不到</body>", encoding="utf-8")
+    preview = Preview(Options(content_dir=tmp_path / "content", out_dir=out, today=date(2026, 11, 29)), print)
+
+    def request(path: str) -> tuple[str, dict[str, str], str]:
+        answer: list[tuple[str, dict[str, str]]] = []
+        wsgi_path = path.encode("utf-8").decode("latin-1")  # as the server hands it over (PEP 3333)
+        body = b"".join(preview.wsgi({"PATH_INFO": wsgi_path, "QUERY_STRING": ""},
+                                     lambda status, headers: answer.append((status, dict(headers)))))
+        return answer[0][0], answer[0][1], body.decode("utf-8")
+
+    assert request("/catalog/社会救助/")[::2] == ("200 OK", "<body>社会救助</body>")
+    assert request("/100%25.txt")[::2] == ("200 OK", "literal")
+    status, headers, _ = request("/catalog/社会救助")
+    assert status == "301 Moved Permanently"
+    assert headers["Location"] == quote("/catalog/社会救助/")
+    assert request("/catalog/社会")[::2] == ("404 Not Found", "<body>找不到</body>")
+    assert request("/../etc/passwd")[0] == "404 Not Found"
+    not_utf8 = b"/catalog/\xe7\xa4".decode("latin-1")
+    answer: list[str] = []
+    b"".join(preview.wsgi({"PATH_INFO": not_utf8}, lambda status, headers: answer.append(status)))
+    assert answer == ["404 Not Found"]
+
+
+MISSPELT = policy_md(body="第一版正文。\n", doc_no=None, doc_n="测民发〔2024〕1号")
+
+
+def test_the_preview_prints_warnings_and_shows_them_in_a_panel_that_folds(
+    content: Callable[..., Path], tmp_path: Path
+) -> None:
+    """A misspelt key is only a warning (an error under --strict, as in CI): the page is built
+    without it. The preview says so in the terminal, as ``build`` does, and at the bottom of every
+    page, in a panel apart from the error overlay, which folds down to its title."""
+    root = content({"policies/a.md": MISSPELT})
+    warning = "content/policies/a.md:6: 警告：未知的键 “doc_n”"
+    with serving(root, tmp_path) as port:
+        page = f"http://127.0.0.1:{port}/policies/a/"
+        assert wait_for(lambda: "preview-warnings" in fetch(page)), "no warnings panel"
+        log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+        assert warning in log
+        assert log.index(warning) < log.index("已重新生成")  # printed with the build, as `build` does
+        assert "1 个警告" in log
+
+        doc = BeautifulSoup(fetch(page), "html.parser")
+        assert "第一版正文" in doc.get_text()  # the page itself, as built
+        assert doc.find(class_="preview-overlay") is None and doc.select_one("[role=alert]") is None
+        panel = doc.find("aside", class_="preview-warnings")
+        assert panel is not None
+        after = [tag.name for tag in panel.find_next_siblings()]
+        assert after in ([], ["script"]), after  # at the end of <body>
+        skip = doc.select_one("body a")
+        assert skip is not None and skip.get("href") == "#main-content"  # the skip link stays first
+        title = doc.find(id=str(panel["aria-labelledby"]))
+        assert title is not None and title.name == "summary"
+        details = title.parent
+        assert details is not None and details.name == "details" and details.has_attr("open")  # open; folds
+        assert "警告（CI 的 --strict 会把它们当作错误）" in title.get_text()
+        assert warning in panel.get_text()
+        for src in ("/__preview__/overlay.css", "/__preview__/overlay.js"):
+            assert get(f"http://127.0.0.1:{port}{src}")[0] == 200
+
+        time.sleep(1.1)  # coarse mtime resolution on some file systems
+        (root / "policies" / "a.md").write_text(policy_md(body="第二版正文。\n"), encoding="utf-8")
+        assert wait_for(lambda: "第二版正文" in fetch(page) and "preview-warnings" not in fetch(page))
+
+
+def test_an_edit_that_adds_or_fixes_a_warning_reloads_the_browsers_with_the_new_warnings(
+    content: Callable[..., Path], tmp_path: Path
+) -> None:
+    """An update publishes its pages before its warnings are known: the browsers reload at once,
+    and once more when the build ends if its warnings differ from those shown."""
+    from site_builder.options import Options
+    from site_builder.serve import Preview
+
+    root = content({"policies/a.md": policy_md(body="第一版正文。\n")})
+    shown: list[str] = []
+    log: list[str] = []
+
+    def page() -> str:
+        return b"".join(preview.wsgi({"PATH_INFO": "/policies/a/"}, lambda status, headers: None)).decode("utf-8")
+
+    preview = Preview(Options(content_dir=root, out_dir=tmp_path / "out", today=date(2026, 11, 29)), log.append,
+                      reload=lambda: shown.append(page()))
+    preview.rebuild()
+    assert len(shown) == 1 and "preview-warnings" not in shown[0]
+
+    (root / "policies" / "a.md").write_text(MISSPELT.replace("第一版", "第二版"), encoding="utf-8")
+    preview.rebuild()
+    assert "第二版正文" in shown[-1] and "preview-warnings" in shown[-1] and "doc_n" in shown[-1]
+    assert any("doc_n" in line for line in log)
+
+    reloads = len(shown)
+    (root / "policies" / "a.md").write_text(MISSPELT.replace("第一版", "第三版"), encoding="utf-8")
+    preview.rebuild()
+    assert len(shown) == reloads + 1, "the same warnings: one reload"
+    assert "第三版正文" in shown[-1] and "preview-warnings" in shown[-1]
+
+    (root / "policies" / "a.md").write_text(policy_md(body="第四版正文。\n"), encoding="utf-8")
+    preview.rebuild()
+    assert "第四版正文" in shown[-1] and "preview-warnings" not in shown[-1]
+
+
+def test_serve_on_a_busy_port_says_so_before_building_and_exits_2(content: Callable[..., Path], tmp_path: Path) -> None:
+    root = content({"policies/a.md": policy_md()})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(root), "--out", str(tmp_path / "out"),
+             "--port", str(port), "--today", "2026-11-29"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert f"端口 {port} 已被占用" in proc.stderr
+    assert "--port " in proc.stderr  # the next free port, to use instead
+    assert "Traceback" not in proc.stderr and "Address already in use" not in proc.stderr
+    assert "预览地址" not in proc.stderr  # no address that does not work
+    assert not (tmp_path / "out").exists()  # nothing built
