@@ -35,6 +35,7 @@ import jinja2
 from .cache import Stores, is_scratch
 from .options import Log, Options
 from .pipeline import build
+from .parallel import WorkerDied
 from .problems import ContentError
 from .search import SearchIndexError
 
@@ -148,6 +149,9 @@ class Preview:
             return
         except SearchIndexError as exc:  # Pagefind missing or failing: say so, keep serving
             self.failed([f"搜索索引失败：{exc}"])
+            return
+        except WorkerDied as exc:  # a worker killed (out of memory?): the next save builds again
+            self.failed([f"生成失败：{exc}；保存任一文件即重新生成"])
             return
         warnings = [str(p) for p in report.problems.warnings]
         for line in warnings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -409,3 +411,46 @@ def test_serve_on_a_busy_port_says_so_before_building_and_exits_2(content: Calla
     assert "Traceback" not in proc.stderr and "Address already in use" not in proc.stderr
     assert "预览地址" not in proc.stderr  # no address that does not work
     assert not (tmp_path / "out").exists()  # nothing built
+
+
+def _children() -> list[int]:
+    """The pids of this process's children, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid():
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_killed_during_a_preview_build_is_shown_and_the_preview_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's builds fork workers too: one killed from outside (the OOM killer) fails that
+    build with a message in the terminal and the overlay, and the preview keeps serving."""
+    from site_builder.options import Options
+    from site_builder.serve import Preview
+
+    root = copy_content(tmp_path / "content")
+    log: list[str] = []
+    preview = Preview(Options(content_dir=root, out_dir=tmp_path / "out", today=date(2026, 11, 29), jobs=2),
+                      log.append)
+    monkeypatch.setenv("SITE_BUILDER_PAUSE", "worker")  # the workers wait at their first task
+    before = set(_children())
+    build = threading.Thread(target=preview.rebuild)
+    build.start()
+    workers: list[int] = []
+    for _ in range(600):  # up to 60 s for the pool to start (a bounded wait, not a timing assumption)
+        workers = sorted(set(_children()) - before)
+        if workers:
+            break
+        build.join(0.1)
+    assert workers, "the build should have forked its workers"
+    os.kill(workers[0], signal.SIGKILL)
+    build.join(120)
+    assert not build.is_alive()
+    assert preview.errors and preview.errors[0].startswith("生成失败：一个并行工作进程意外终止")
+    assert log[-1] == preview.errors[0]
