@@ -34,8 +34,8 @@ import jinja2
 
 from .cache import Stores, is_scratch
 from .options import Log, Options
-from .pipeline import build
 from .parallel import WorkerDied
+from .pipeline import build
 from .problems import ContentError
 from .search import SearchIndexError
 
