@@ -49,7 +49,7 @@ def forked(
     dies raises `WorkerDied`. Nothing here waits without a bound on a worker that is stuck.
     """
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     global _WORK
@@ -57,7 +57,6 @@ def forked(
         raise RuntimeError("parallel.forked does not nest")
     if not tasks:
         return []
-    results: list[Any] = [None] * len(tasks)
     _WORK = work
     pool = ProcessPoolExecutor(
         max_workers=max(1, min(jobs, len(tasks))), mp_context=multiprocessing.get_context("fork"),
@@ -65,15 +64,7 @@ def forked(
     )
     finished = False
     try:
-        futures = {pool.submit(_run, task): i for i, task in enumerate(tasks)}
-        pending: set[Future[Any]] = set(futures)
-        while pending:
-            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(ready, key=futures.__getitem__):
-                i = futures[future]
-                results[i] = future.result()
-                if done is not None:
-                    done(i, results[i])
+        results = _gather({pool.submit(_run, task): i for i, task in enumerate(tasks)}, done)
         finished = True
     except BrokenProcessPool:
         raise WorkerDied("一个并行工作进程意外终止（可能是内存不足，或被强行结束）") from None
@@ -121,28 +112,37 @@ def threaded(
     for work that waits on another program (Pagefind), which bounds its own time. ``done(i,
     result)`` hears each result as it comes. The first exception reaches the caller once the
     tasks already running have ended; an interrupt does not wait for them."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    from concurrent.futures import ThreadPoolExecutor
 
-    results: list[Any] = [None] * len(tasks)
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
     finished = False
     try:
-        futures = {pool.submit(work, task): i for i, task in enumerate(tasks)}
-        pending: set[Future[Any]] = set(futures)
-        while pending:
-            ready, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(ready, key=futures.__getitem__):
-                i = futures[future]
-                if future.exception() is not None:
-                    for other in pending:
-                        other.cancel()
-                    wait(pending)
-                results[i] = future.result()
-                if done is not None:
-                    done(i, results[i])
+        results = _gather({pool.submit(work, task): i for i, task in enumerate(tasks)}, done, settle=True)
         finished = True
     finally:
         pool.shutdown(wait=finished, cancel_futures=True)
+    return results
+
+
+def _gather(futures: dict[Future[Any], int], done: Callable[[int, Any], None] | None, settle: bool = False) -> list[Any]:
+    """The results of ``futures`` (each with its task's index) in task order, ``done`` told of
+    each as it comes. The first exception is raised; with ``settle``, once the tasks already
+    running have ended (the others are cancelled)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    results: list[Any] = [None] * len(futures)
+    pending: set[Future[Any]] = set(futures)
+    while pending:
+        ready, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(ready, key=futures.__getitem__):
+            if settle and future.exception() is not None:
+                for other in pending:
+                    other.cancel()
+                wait(pending)
+            i = futures[future]
+            results[i] = future.result()
+            if done is not None:
+                done(i, results[i])
     return results
 
 
