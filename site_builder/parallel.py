@@ -90,19 +90,23 @@ def _run(task: Any) -> Any:
 
 def _kill(pool: ProcessPoolExecutor) -> None:
     """Stop a pool whose work was cut short: cancel what has not started, kill every worker and
-    reap it, each wait bounded."""
+    reap it, each wait bounded.
+
+    The pool's manager thread reaps workers too; it is waited for before the workers are joined,
+    so that the join sees its exit status (two threads waiting on one child race: the loser is
+    told "no such child" and would report the worker as still running)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         try:
             process.kill()
         except (OSError, ValueError):  # already gone, or already reaped
             pass
-    for process in processes:
-        process.join(JOIN_SECONDS)
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(JOIN_SECONDS)
+    for process in processes:
+        process.join(JOIN_SECONDS)
 
 
 def threaded(
