@@ -49,8 +49,16 @@ GENERATED_POLICY_GLOB = "policies/[0-9][0-9][0-9][0-9]/*.md"
 
 EXTRA_DISTRICTS = ("临江区", "新城区", "青松县", "白石县")
 DISTRICT_SLUGS = {
-    "中心区": "zhongxin", "东湖区": "donghu", "西山区": "xishan", "南港区": "nangang", "北岭县": "beiling",
-    "清河县": "qinghe", "临江区": "linjiang", "新城区": "xincheng", "青松县": "qingsong", "白石县": "baishi",
+    "中心区": "zhongxin",
+    "东湖区": "donghu",
+    "西山区": "xishan",
+    "南港区": "nangang",
+    "北岭县": "beiling",
+    "清河县": "qinghe",
+    "临江区": "linjiang",
+    "新城区": "xincheng",
+    "青松县": "qingsong",
+    "白石县": "baishi",
 }
 DOC_NO_PREFIX = {"规范性文件": "示民规", "财政资金": "示民财", "部门计划及总结": "示民办发"}
 
@@ -179,9 +187,13 @@ def plan_policies(count: int, seed: int, facts: SiteFacts, today: date) -> list[
             doc_no = f"{prefix}〔{issued.year}〕{n}号"
         plans.append(
             PolicyPlan(
-                number=number, theme=theme, category=category, issued=issued,
+                number=number,
+                theme=theme,
+                category=category,
+                issued=issued,
                 index_no=f"{facts.uscc}/{issued.year}-{seq:05d}",
-                slug=f"{theme.key}-{issued.year}-{seq:05d}", doc_no=doc_no,
+                slug=f"{theme.key}-{issued.year}-{seq:05d}",
+                doc_no=doc_no,
             )
         )
     return plans
@@ -388,8 +400,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--policies", type=int, default=2000)
     parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 29),
-                        help="the build's today: policies end the day before, rosters are for its month")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=date(2026, 11, 29),
+        help="the build's today: policies end the day before, rosters are for its month",
+    )
     parser.add_argument("--sample", type=Path, default=SAMPLE, help="the sample content folder to copy from")
     parser.add_argument("--force", action="store_true", help="replace a tree generated earlier in --out")
     args = parser.parse_args(argv)

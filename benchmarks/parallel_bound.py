@@ -76,8 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     bench.logs.mkdir(parents=True, exist_ok=True)
 
     def ours(jobs: int) -> list[str]:
-        return [sys.executable, str(Path(__file__).resolve()), CHILD, "build", "--content", str(content), "--out",
-                str(bench.out), "--today", args.today.isoformat(), "--jobs", str(jobs)]
+        return [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            CHILD,
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(bench.out),
+            "--today",
+            args.today.isoformat(),
+            "--jobs",
+            str(jobs),
+        ]
 
     loop = [sys.executable, str(HERE / "bare_loop.py"), "--content", str(content), "--out", str(work / "loop")]
     modules = "site_builder.cli, site_builder.pipeline, site_builder.render.renderer"
@@ -123,14 +135,16 @@ def report(rows: dict[str, Row]) -> str:
     loop1, loop2, ours1, ours2, imports = (rows[k] for k in ("loop1", "loop2", "ours1", "ours2", "imports"))
     bound = imports.wall + (ours1.wall - imports.wall) / 2
     spread = f"{imports.wall:.2f} + ({ours1.wall:.2f} − {imports.wall:.2f}) / 2 = {bound:.2f} s"
-    return "\n".join([
-        *lines,
-        "",
-        f"ours / bare loop, 1 process: {ours1.wall / loop1.wall:.2f} × wall, {ours1.cpu / loop1.cpu:.2f} × CPU",
-        f"ours / bare loop, 2 processes: {ours2.wall / loop2.wall:.2f} ×",
-        f"2 processes against 1: ours {ours1.wall / ours2.wall:.2f} × faster, the loop {loop1.wall / loop2.wall:.2f} ×",
-        f"bound, perfectly spread: {spread}, {bound / loop2.wall:.2f} × the 2-process loop (target {TARGET} ×)",
-    ])
+    return "\n".join(
+        [
+            *lines,
+            "",
+            f"ours / bare loop, 1 process: {ours1.wall / loop1.wall:.2f} × wall, {ours1.cpu / loop1.cpu:.2f} × CPU",
+            f"ours / bare loop, 2 processes: {ours2.wall / loop2.wall:.2f} ×",
+            f"2 processes against 1: ours {ours1.wall / ours2.wall:.2f} × faster, the loop {loop1.wall / loop2.wall:.2f} ×",
+            f"bound, perfectly spread: {spread}, {bound / loop2.wall:.2f} × the 2-process loop (target {TARGET} ×)",
+        ]
+    )
 
 
 if __name__ == "__main__":

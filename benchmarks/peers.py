@@ -51,7 +51,9 @@ def ensure_peers_venv(log: Callable[[str], None]) -> PeerTools:
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(PEERS_VENV)], check=True)
         pip = subprocess.run(
             [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PEER_REQUIREMENTS],
-            check=False, capture_output=True, text=True,
+            check=False,
+            capture_output=True,
+            text=True,
         )
         if pip.returncode != 0:  # pip's warnings are noise; its errors are not
             raise SystemExit(f"installing the peers failed:\n{pip.stdout}{pip.stderr}")
@@ -173,5 +175,12 @@ def write_hugo_site(policies: list[SourcePolicy], root: Path) -> list[str]:
     layouts.mkdir()
     (layouts / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
     (root / "hugo.toml").write_text(HUGO_CONFIG.format(base_url=BASE_URL, title=SITE_TITLE), encoding="utf-8")
-    return ["--quiet", "--source", str(root), "--destination", str(root / "public"),
-            "--cacheDir", str(root / ".hugo-cache")]
+    return [
+        "--quiet",
+        "--source",
+        str(root),
+        "--destination",
+        str(root / "public"),
+        "--cacheDir",
+        str(root / ".hugo-cache"),
+    ]

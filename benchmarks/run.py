@@ -131,8 +131,10 @@ class Row:
     @property
     def search_seconds(self) -> float:
         """Search indexing, as the build log reports it (median over the samples; 0 without)."""
-        found = [sum(float(m[1]) for line in s.stderr.splitlines() if (m := SEARCH_SECONDS.match(line.strip())))
-                 for s in self.samples]
+        found = [
+            sum(float(m[1]) for line in s.stderr.splitlines() if (m := SEARCH_SECONDS.match(line.strip())))
+            for s in self.samples
+        ]
         return statistics.median(found) if found else 0.0
 
 
@@ -177,8 +179,18 @@ class Bench:
             path.rename(trash / f"{sum(1 for _ in trash.iterdir())}-{path.name}")
 
     def build_command(self, *python_args: str) -> list[str]:
-        cmd = [sys.executable, *python_args, str(BUILD_PY), "build", "--content", str(self.content),
-               "--out", str(self.out), "--today", self.today.isoformat()]
+        cmd = [
+            sys.executable,
+            *python_args,
+            str(BUILD_PY),
+            "build",
+            "--content",
+            str(self.content),
+            "--out",
+            str(self.out),
+            "--today",
+            self.today.isoformat(),
+        ]
         return cmd + (["--jobs", str(self.jobs)] if self.jobs else [])
 
 
@@ -195,8 +207,10 @@ def prepare_tree(bench: Bench, args: argparse.Namespace) -> None:
     target.mkdir(parents=True, exist_ok=True)
     options = CityOptions(target, args.seed, args.policies, args.households, bench.today)
     stats = generate(options)
-    log(f"generated {stats.policies} policies and {stats.rosters} rosters ({stats.households} households): "
-        f"{stats.files} files, {stats.megabytes:.1f} MB in {stats.seconds:.2f} s")
+    log(
+        f"generated {stats.policies} policies and {stats.rosters} rosters ({stats.households} households): "
+        f"{stats.files} files, {stats.megabytes:.1f} MB in {stats.seconds:.2f} s"
+    )
     if tree is not None:
         shutil.copytree(tree, bench.content)
 
@@ -244,8 +258,12 @@ def run_rounds(kinds: Sequence[Kind], repeat: int) -> list[Row]:
 
 
 def bench_ours(bench: Bench) -> Kind:
-    rows = [Row("cold", "ours: cold full build (no .cache/)"), Row("nochange", "ours: no-change rebuild"),
-            Row("edit", "ours: one policy edited, rebuild"), Row("warm", "ours: full build, .cache/ kept (output removed)")]
+    rows = [
+        Row("cold", "ours: cold full build (no .cache/)"),
+        Row("nochange", "ours: no-change rebuild"),
+        Row("edit", "ours: one policy edited, rebuild"),
+        Row("warm", "ours: full build, .cache/ kept (output removed)"),
+    ]
     generated = policy_files(bench.content)
     if not generated:
         raise SystemExit(f"no generated policies ({GENERATED_POLICY_GLOB}) in {bench.content}")
@@ -278,13 +296,24 @@ def bench_policies_only(bench: Bench) -> Kind:
     """The issue's first target: a cold build of the policies and their catalog alone (the same
     tree without rosters), to hold against the bare loop with search indexing left out; then the
     same with the cache of that build kept (the output removed)."""
-    rows = [Row("policies", "ours: cold, policies + catalog only (no rosters)"),
-            Row("policies-warm", "ours: policies + catalog only, .cache/ kept (output removed)")]
+    rows = [
+        Row("policies", "ours: cold, policies + catalog only (no rosters)"),
+        Row("policies-warm", "ours: policies + catalog only, .cache/ kept (output removed)"),
+    ]
     root = bench.work / "policies-only"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(bench.content, root / "content", ignore=shutil.ignore_patterns("rosters"))
-    cmd = [sys.executable, str(BUILD_PY), "build", "--content", str(root / "content"), "--out",
-           str(root / "output"), "--today", bench.today.isoformat()] + (["--jobs", str(bench.jobs)] if bench.jobs else [])
+    cmd = [
+        sys.executable,
+        str(BUILD_PY),
+        "build",
+        "--content",
+        str(root / "content"),
+        "--out",
+        str(root / "output"),
+        "--today",
+        bench.today.isoformat(),
+    ] + (["--jobs", str(bench.jobs)] if bench.jobs else [])
 
     def run(n: int) -> bool:
         bench.set_aside(root / ".cache")
@@ -313,8 +342,9 @@ def bench_serve(bench: Bench, edits: int = 3) -> Kind:
     def run(n: int) -> bool:
         sentences = [EDIT_SENTENCE.format(n=f"{n}-{i}") for i in range(1, edits + 1)]
         log_file = bench.logs / f"ours-serve-{n}.log"
-        result = measure_serve(BUILD_PY, bench.content, bench.work / "serve-output", bench.today, victim, url,
-                               sentences, log_file)
+        result = measure_serve(
+            BUILD_PY, bench.content, bench.work / "serve-output", bench.today, victim, url, sentences, log_file
+        )
         for latency, shown in zip(result.latencies, result.shown, strict=True):
             row.samples.append(Sample(latency, float("nan"), result.rss_mb, 0, ""))
             if not shown:
@@ -381,8 +411,16 @@ def search_lines(rows: list[Row]) -> list[str]:
 def bench_bare_loop(bench: Bench, processes: int) -> Kind:
     row = Row(f"bare-{processes}", f"bare loop, {processes} process{'es' if processes > 1 else ''}")
     out = bench.work / f"bare-{processes}"
-    cmd = [sys.executable, str(HERE / "bare_loop.py"), "--content", str(bench.content), "--out", str(out),
-           "--jobs", str(processes)]
+    cmd = [
+        sys.executable,
+        str(HERE / "bare_loop.py"),
+        "--content",
+        str(bench.content),
+        "--out",
+        str(out),
+        "--jobs",
+        str(processes),
+    ]
 
     def run(n: int) -> bool:
         bench.set_aside(out)
@@ -475,13 +513,17 @@ def _import_summary(stderr: str, top: int = 8) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| run | wall s | CPU s | ms / policy page | peak RSS MB | policy pages | note |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| run | wall s | CPU s | ms / policy page | peak RSS MB | policy pages | note |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for row in rows:
         if not row.samples:
             continue
-        lines.append(f"| {row.label} | {row.wall:.2f} | {_number(row.cpu)} | {_number(row.ms_per_page)} "
-                     f"| {row.rss_mb:.0f} | {row.pages or ''} | {row.note} |")
+        lines.append(
+            f"| {row.label} | {row.wall:.2f} | {_number(row.cpu)} | {_number(row.ms_per_page)} "
+            f"| {row.rss_mb:.0f} | {row.pages or ''} | {row.note} |"
+        )
     return "\n".join(lines)
 
 
@@ -514,17 +556,22 @@ def ratios(rows: list[Row]) -> str:
         for bare in ("bare-1", "bare-2"):
             if key in by_key and bare in by_key:
                 a, b = by_key[key], by_key[bare]
-                lines.append(f"| ours policies + catalog, {what}, without search indexing ({a.search_seconds:.2f} s) / "
-                             f"{b.label} | {(a.wall - a.search_seconds) / b.wall:.2f} | |")
+                lines.append(
+                    f"| ours policies + catalog, {what}, without search indexing ({a.search_seconds:.2f} s) / "
+                    f"{b.label} | {(a.wall - a.search_seconds) / b.wall:.2f} | |"
+                )
         if key in by_key and "pelican" in by_key:
             ours, pelican = by_key[key], by_key["pelican"]
-            lines.append(f"| Pelican / ours policies + catalog, {what}, without search indexing "
-                         f"| {pelican.wall / (ours.wall - ours.search_seconds):.2f} | |")
+            lines.append(
+                f"| Pelican / ours policies + catalog, {what}, without search indexing "
+                f"| {pelican.wall / (ours.wall - ours.search_seconds):.2f} | |"
+            )
     return "\n".join(lines)
 
 
 def builder_line() -> str:
     """Which builder was measured: the commit, and whether the working tree differs from it."""
+
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
         return done.stdout.strip() if done.returncode == 0 else ""
@@ -537,8 +584,7 @@ def builder_line() -> str:
 
 def machine_line() -> str:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"load average {load}")
+    return f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, load average {load}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,8 +646,10 @@ def report(bench: Bench, rows: list[Row], before: str, args: argparse.Namespace)
     policies = len(policy_files(bench.content))
     households = count_households(bench.content)
     jobs = f"--jobs {bench.jobs}" if bench.jobs else "the builder's default --jobs"
-    print(f"\n{policies} generated policies, {households} roster households; "
-          f"ours with {jobs}; median of {bench.repeat} run(s)")
+    print(
+        f"\n{policies} generated policies, {households} roster households; "
+        f"ours with {jobs}; median of {bench.repeat} run(s)"
+    )
     print(f"{builder_line()}\nbefore: {before}\nafter:  {machine_line()}\n")
     print(table(rows) + "\n")
     print(ratios(rows))

@@ -101,9 +101,23 @@ def measure(
     original = policy.read_bytes()
     with open(log_file, "w+b") as log:
         proc = subprocess.Popen(
-            [sys.executable, str(build_py), "serve", "--content", str(content), "--out", str(out), "--port", str(port),
-             "--today", today.isoformat()],
-            cwd=content.parent, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                str(build_py),
+                "serve",
+                "--content",
+                str(content),
+                "--out",
+                str(out),
+                "--port",
+                str(port),
+                "--today",
+                today.isoformat(),
+            ],
+            cwd=content.parent,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
         def rebuilds() -> int:

@@ -172,7 +172,9 @@ class SourceCache:
         self.hits = 0
         self.misses = 0
 
-    def lookup(self, kind: str, files: Sequence[Path]) -> tuple[Any, str, tuple[Any, tuple[Problem, ...]] | None] | None:
+    def lookup(
+        self, kind: str, files: Sequence[Path]
+    ) -> tuple[Any, str, tuple[Any, tuple[Problem, ...]] | None] | None:
         """(key, fingerprint, what was remembered for them or None) — or None when a file cannot
         be read (its loader reports that, and nothing is remembered)."""
         parts: list[bytes | str] = [kind, self.context]
@@ -242,7 +244,9 @@ def cached_each(
     return results
 
 
-def _load_each(loaders: Sequence[Callable[[Problems], T]], root: Path, processes: int) -> list[tuple[T, tuple[Problem, ...]]]:
+def _load_each(
+    loaders: Sequence[Callable[[Problems], T]], root: Path, processes: int
+) -> list[tuple[T, tuple[Problem, ...]]]:
     if processes <= 1 or len(loaders) < PARALLEL_LOADS:
         return [_load_one(loader, root) for loader in loaders]
     size = max(1, min(64, len(loaders) // (processes * 4)))
@@ -280,6 +284,17 @@ def compiled_templates(folder: Path | None) -> Path | None:
 
 
 __all__ = [
-    "Problem", "SourceCache", "Store", "Stores", "builder_digest", "cache_folder", "cached", "cached_each",
-    "compiled_templates", "digest", "is_scratch", "stat_digest", "tree_digest",
+    "Problem",
+    "SourceCache",
+    "Store",
+    "Stores",
+    "builder_digest",
+    "cache_folder",
+    "cached",
+    "cached_each",
+    "compiled_templates",
+    "digest",
+    "is_scratch",
+    "stat_digest",
+    "tree_digest",
 ]

@@ -89,13 +89,24 @@ def make_parser() -> argparse.ArgumentParser:
     new_sub = p.add_subparsers(dest="kind", required=True, parser_class=_Parser)
     from .scaffold import DESCRIPTION, HelpFormatter, PolicyHelp
 
-    np = new_sub.add_parser("policy", help="新建政策文件（草稿），自动分配下一个索引号", description=DESCRIPTION,
-                            formatter_class=HelpFormatter, add_help=False)
+    np = new_sub.add_parser(
+        "policy",
+        help="新建政策文件（草稿），自动分配下一个索引号",
+        description=DESCRIPTION,
+        formatter_class=HelpFormatter,
+        add_help=False,
+    )
     np.add_argument("-h", "--help", action=PolicyHelp, help="显示此帮助（含可选的组配分类）并退出")
     np.add_argument("--title", required=True, metavar="TITLE", help="文件标题，如 “关于做好冬季救助工作的通知”")
-    np.add_argument("--category", required=True, metavar="CATEGORY", help="组配分类：site.yaml 的 categories 之一（见下）")
-    np.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
-                    help="发文日期（默认：今天）；决定索引号的年份和文件所在的 policies/<年份>/ 文件夹")
+    np.add_argument(
+        "--category", required=True, metavar="CATEGORY", help="组配分类：site.yaml 的 categories 之一（见下）"
+    )
+    np.add_argument(
+        "--date",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="发文日期（默认：今天）；决定索引号的年份和文件所在的 policies/<年份>/ 文件夹",
+    )
     np.add_argument("--slug", help="文件名，也是网址的一部分：小写字母、数字和连字符（默认 policy-<年份>-<序号>）")
     np.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
 
@@ -285,8 +296,10 @@ def _run(args: argparse.Namespace) -> int:
             from .scaffold import new_policy
 
             path = new_policy(args.content, args.title, args.category, args.date, args.slug)
-            log(f"已创建 {path}：这是草稿（draft: true），只有 build --drafts 才生成它；"
-                "改好后删除 draft: true 这一行即可发布")
+            log(
+                f"已创建 {path}：这是草稿（draft: true），只有 build --drafts 才生成它；"
+                "改好后删除 draft: true 这一行即可发布"
+            )
         elif args.command == "import-roster":
             import_roster_command(args)
     except ContentError as exc:

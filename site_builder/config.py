@@ -123,16 +123,15 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         else None
     )
     roster = (
-        read_fields(doc, ("roster",), ROSTER, path, problems, what="roster 公示")
-        if top["roster"] is not None
-        else None
+        read_fields(doc, ("roster",), ROSTER, path, problems, what="roster 公示") if top["roster"] is not None else None
     )
     pii = read_fields(doc, ("pii",), PII, path, problems, what="pii") if top["pii"] is not None else None
 
     uscc = pub["uscc"] or ""
     if uscc and not uscc_is_valid(uscc):
         problems.error(
-            path, pub.line("uscc"),
+            path,
+            pub.line("uscc"),
             f"统一社会信用代码 “{uscc}” 无效：应为 18 位且校验码符合 GB 32100",
         )
     site_id = pub["site_id"] or ""
@@ -151,7 +150,8 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
                 problems.error(path, top.line(key), f"{key} 中 “{name}” 重复{same}")
             if "/" in name or "\\" in name or name.startswith((".", "page-")) or name.isdigit():
                 problems.error(
-                    path, top.line(key),
+                    path,
+                    top.line(key),
                     f"{key} 中 “{name}” 不能用作网址的一段：不能含 / 或 \\，不能以 . 开头，不能是纯数字或 page-…",
                 )
             seen.setdefault(folded, name)

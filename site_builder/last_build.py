@@ -23,9 +23,18 @@ class LastBuild:
         self.options = options
         self.out = options.out_dir.resolve()
         self.store = Store(cache_folder(options.content_dir), "last-" + digest(self.out.as_posix())[:16])
-        self.stamp = None if options.strict else digest(
-            builder_digest(), stat_digest(options.template_dir), stat_digest(options.content_dir),
-            options.today.isoformat(), str(options.drafts), options.base_url or "", self.out.as_posix(),
+        self.stamp = (
+            None
+            if options.strict
+            else digest(
+                builder_digest(),
+                stat_digest(options.template_dir),
+                stat_digest(options.content_dir),
+                options.today.isoformat(),
+                str(options.drafts),
+                options.base_url or "",
+                self.out.as_posix(),
+            )
         )
 
     def unchanged(self, log: Log, started: float) -> Report | None:

@@ -56,7 +56,9 @@ def manifest_bytes(files: Mapping[str, tuple[int, str]]) -> bytes:
 
     An incremental build knows the hash of each file it wrote, and of each file it took over
     from the build before, so it need not read the whole site again."""
-    records = [{"path": path, "size": size, "sha256": sha} for path, (size, sha) in files.items() if path != MANIFEST_NAME]
+    records = [
+        {"path": path, "size": size, "sha256": sha} for path, (size, sha) in files.items() if path != MANIFEST_NAME
+    ]
     return _encode(_manifest(records))
 
 

@@ -59,7 +59,8 @@ def forked(
         return []
     _WORK = work
     pool = ProcessPoolExecutor(
-        max_workers=max(1, min(jobs, len(tasks))), mp_context=multiprocessing.get_context("fork"),
+        max_workers=max(1, min(jobs, len(tasks))),
+        mp_context=multiprocessing.get_context("fork"),
         initializer=_worker_started,
     )
     finished = False
@@ -128,7 +129,9 @@ def threaded(
     return results
 
 
-def _gather(futures: dict[Future[Any], int], done: Callable[[int, Any], None] | None, settle: bool = False) -> list[Any]:
+def _gather(
+    futures: dict[Future[Any], int], done: Callable[[int, Any], None] | None, settle: bool = False
+) -> list[Any]:
     """The results of ``futures`` (each with its task's index) in task order, ``done`` told of
     each as it comes. The first exception is raised; with ``settle``, once the tasks already
     running have ended (the others are cancelled)."""

@@ -57,18 +57,28 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     assert config is not None
     checked_against = digest(_site_yaml(options), options.base_url or "")
     cache = SourceCache(store, checked_against) if store is not None else None
-    with_files = SourceCache(store, digest(checked_against, stat_digest(config.content_dir / "files"))) if store else None
+    with_files = (
+        SourceCache(store, digest(checked_against, stat_digest(config.content_dir / "files"))) if store else None
+    )
     policies = load_policies(config, problems, with_files, options.jobs)  # attachments: their sizes are shown
     pages = load_pages(config, problems, cache)
     standards = load_standards(config, problems, cache)
     rosters = load_rosters(config, problems, cache, options.jobs)
     site = build_model(
-        config, policies, pages, options.today, problems, drafts=options.drafts, standards=standards,
+        config,
+        policies,
+        pages,
+        options.today,
+        problems,
+        drafts=options.drafts,
+        standards=standards,
         rosters=rosters,
     )
     testpoints.reached("gate")
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
-    check_sources(site, problems, gate_cache, options.jobs)  # the personal-data gate over every source that would be published
+    check_sources(
+        site, problems, gate_cache, options.jobs
+    )  # the personal-data gate over every source that would be published
     problems.raise_if_errors(options.strict)
     log(f"已读取：政策文件 {len(site.policies)} 件（共 {len(policies)} 个文件），页面 {len(site.pages)} 个")
     log(f"已读取：救助保障标准 {len(site.standards)} 项")
@@ -126,8 +136,9 @@ def build(
     compiled = compiled_templates(folder)
 
     def renders() -> Renderer:
-        return Renderer(options.template_dir, site.config, site.today, markdown_cache=markdown.data,
-                        compiled_templates=compiled)
+        return Renderer(
+            options.template_dir, site.config, site.today, markdown_cache=markdown.data, compiled_templates=compiled
+        )
 
     # The personal-data gate over each file this build writes, as it is written and before any of it
     # is published (files taken over were checked by the build that wrote them); --strict checks
@@ -136,8 +147,18 @@ def build(
 
     with StagingDir(options.out_dir, update) as staging, ThreadPoolExecutor(max_workers=1) as saver:
         testpoints.reached("render")
-        result = write_site(entries, staging.path, previous, memory, inputs, renders, options.jobs, not update, check,
-                            progress and partial(progress, "生成页面"))
+        result = write_site(
+            entries,
+            staging.path,
+            previous,
+            memory,
+            inputs,
+            renders,
+            options.jobs,
+            not update,
+            check,
+            progress and partial(progress, "生成页面"),
+        )
         log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
         if result.findings:
             raise ContentError(result.findings)
@@ -156,8 +177,11 @@ def build(
         # The search index, part by part: a part whose pages are all unchanged is taken over.
         known = outputs.get("search") or {}
         keys = {s.bundle: digest(inputs, s.bundle, *(f"{p}:{result.records[p][0]}" for p in s.paths)) for s in shards}
-        kept = [s for s in shards if previous is not None and known.get(s.bundle) == keys[s.bundle]
-                and (previous / s.bundle).is_dir()]
+        kept = [
+            s
+            for s in shards
+            if previous is not None and known.get(s.bundle) == keys[s.bundle] and (previous / s.bundle).is_dir()
+        ]
         rebuilt = [s for s in shards if s not in kept]
         for shard in kept:
             if not staging.update:
@@ -193,8 +217,13 @@ def build(
 
 
 def _index(
-    shards: list[Shard], site_dir: Path, staging: Path, jobs: int, parts: int,
-    gate: Callable[[Shard], list[Problem]] | None = None, progress: Progress | None = None,
+    shards: list[Shard],
+    site_dir: Path,
+    staging: Path,
+    jobs: int,
+    parts: int,
+    gate: Callable[[Shard], list[Problem]] | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """Index each of ``shards`` from the pages in ``site_dir`` into its bundle folder in
     ``staging``, as many at a time as there are jobs (Pagefind uses mostly one core); the log line.
@@ -252,8 +281,9 @@ def check(options: Options, log: Log) -> Problems:
     site, problems = load_site(options, log)
     entries = plan_site(site, options.template_dir)
     # the output gate too, over every page rendered in memory (nothing is written)
-    gate_entries(entries, Renderer(options.template_dir, site.config, site.today).render, options.out_dir.name,
-                 site.config)
+    gate_entries(
+        entries, Renderer(options.template_dir, site.config, site.today).render, options.out_dir.name, site.config
+    )
     return problems
 
 

@@ -84,7 +84,4 @@ class Problems:
         """Stop the run when there is an error (or, under --strict, a warning)."""
         failing = self.items if strict else self.errors
         if failing:
-            raise ContentError(
-                p if p.severity == "error" else Problem(p.path, p.line, p.message)
-                for p in failing
-            )
+            raise ContentError(p if p.severity == "error" else Problem(p.path, p.line, p.message) for p in failing)

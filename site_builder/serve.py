@@ -104,7 +104,9 @@ def check_address(host: str, port: int) -> None:
     except OSError as exc:  # socket.gaierror (an unknown host) is one too
         if exc.errno == errno.EADDRINUSE:
             raise _busy(host, port) from None
-        raise PortUnavailable(f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}）：请检查 --host 和 --port") from None
+        raise PortUnavailable(
+            f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}）：请检查 --host 和 --port"
+        ) from None
 
 
 class Preview:
@@ -223,9 +225,14 @@ class Preview:
             location = quote(path.encode("utf-8")) + "/"
             if environ.get("QUERY_STRING"):
                 location += "?" + environ["QUERY_STRING"]
-            start_response("301 Moved Permanently", [
-                ("Location", location), ("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store"),
-            ])
+            start_response(
+                "301 Moved Permanently",
+                [
+                    ("Location", location),
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
             return [b""]
         status, target = self._resolve(path)
         body = target.read_bytes() if target is not None else b"Not Found"
@@ -304,6 +311,7 @@ def snapshot(roots: Sequence[Path]) -> Stamp:
                     found[entry.path] = (st.st_mtime_ns, st.st_size)
             except OSError:
                 found[entry.path] = (-1, -1)  # a broken link is a change too
+
     for root in roots:
         walk(str(root))
     return found

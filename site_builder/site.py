@@ -18,8 +18,22 @@ from .sources.rosters import STANDING, Roster
 from .sources.standards import Standard
 
 RESERVED = frozenset(
-    {"policies", "catalog", "standards", "rosters", "search", "static", "files", "data",
-     "annual-reports", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+    {
+        "policies",
+        "catalog",
+        "standards",
+        "rosters",
+        "search",
+        "static",
+        "files",
+        "data",
+        "annual-reports",
+        "pagefind",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    }
 )
 
 
@@ -74,7 +88,8 @@ def build_model(
             other = first_index.get(policy.index_no)
             if other is not None:
                 problems.error(
-                    policy.source, policy.line("index_no"),
+                    policy.source,
+                    policy.line("index_no"),
                     f"索引号 {policy.index_no} 重复：{display(other.source)}:{other.line('index_no')} 已使用",
                 )
             else:
@@ -82,7 +97,8 @@ def build_model(
         other_path = first_slug.get(policy.slug)
         if other_path is not None:
             problems.error(
-                policy.source, policy.line("slug"),
+                policy.source,
+                policy.line("slug"),
                 f"slug “{policy.slug}” 重复：{other_path} 已使用，两者会写到同一网址",
             )
         else:
@@ -93,14 +109,16 @@ def build_model(
         if policy.superseded_by:
             if policy.superseded_by not in all_slugs:
                 problems.error(
-                    policy.source, policy.line("superseded_by"),
+                    policy.source,
+                    policy.line("superseded_by"),
                     f"替代文件 “{policy.superseded_by}” 不存在（应为另一政策文件的 slug）",
                 )
             elif policy.superseded_by == policy.slug:
                 problems.error(policy.source, policy.line("superseded_by"), "替代文件不能是其自身")
         if policy.status == "有效" and policy.superseded_by:
             problems.warning(
-                policy.source, policy.line("status"),
+                policy.source,
+                policy.line("status"),
                 "已填写替代文件，但有效性仍为“有效”；被替代的文件通常应标为“废止”或“失效”",
             )
 
@@ -126,8 +144,13 @@ def build_model(
     public_standards = _link_standards(standards, policies, published, today, problems, withheld)
     public_rosters = _publish_rosters(rosters, config.districts, today, problems, withheld)
     return Site(
-        config, today, tuple(published), tuple(public_pages), tuple(withheld),
-        standards=public_standards, rosters=public_rosters,
+        config,
+        today,
+        tuple(published),
+        tuple(public_pages),
+        tuple(withheld),
+        standards=public_standards,
+        rosters=public_rosters,
     )
 
 
@@ -155,7 +178,8 @@ def _link_standards(
         other = first_id.setdefault(standard.id, standard)
         if other is not standard:
             problems.error(
-                standard.source, standard.line("id"),
+                standard.source,
+                standard.line("id"),
                 f"救助保障标准 id “{standard.id}” 重复：{display(other.source)} 已使用，两者会写到同一网址",
             )
         kept = []
@@ -163,19 +187,22 @@ def _link_standards(
             policy = all_policies.get(entry.basis)
             if policy is None:
                 problems.error(
-                    standard.source, entry.basis_line,
+                    standard.source,
+                    entry.basis_line,
                     f"依据 “{entry.basis}” 不存在：应为 content/policies/ 中某一政策文件的 slug（文件名）",
                 )
             elif policy.disclosure != "主动公开":
                 problems.error(
-                    standard.source, entry.basis_line,
+                    standard.source,
+                    entry.basis_line,
                     f"依据 “{entry.basis}” 的公开方式为“{policy.disclosure}”，不在网站发布；标准的依据必须主动公开",
                 )
             elif entry.basis in public:
                 kept.append(entry)
             elif policy.draft and entry.effective <= today:
                 problems.error(
-                    standard.source, entry.basis_line,
+                    standard.source,
+                    entry.basis_line,
                     f"依据 “{entry.basis}” 仍是草稿，但这次调整已于 {entry.effective} 执行：请先发布依据文件",
                 )
             else:
@@ -217,7 +244,8 @@ def _publish_rosters(
         other = first_slug.setdefault(roster.slug, roster)
         if other is not roster:
             problems.error(
-                roster.source, 1,
+                roster.source,
+                1,
                 f"名单文件名 “{roster.slug}” 重复：{display(other.source)} 已使用，两者会写到同一网址",
             )
         if roster.stage == STANDING:
@@ -225,7 +253,8 @@ def _publish_rosters(
             other = first_period.setdefault(key, roster)
             if other is not roster:
                 problems.error(
-                    roster.source, roster.line("period"),
+                    roster.source,
+                    roster.line("period"),
                     f"{roster.district}{roster.program} {roster.period} 的长期公示名单已有一份："
                     f"{display(other.source)}；每期只能有一份",
                 )
@@ -234,7 +263,8 @@ def _publish_rosters(
     for roster in rosters:
         where = display(roster.source)
         newer = [
-            r for r in started
+            r
+            for r in started
             if (r.program, r.district) == (roster.program, roster.district) and r.period > roster.period
         ]
         if roster.publish_from > today:

@@ -133,7 +133,12 @@ def write_site(
     for entry in entries:
         fp = fingerprint(entry, inputs)
         old = memory.get(entry.path)
-        if previous is not None and old is not None and old[0] == fp and _take_over(previous, staging, entry.path, old, link):
+        if (
+            previous is not None
+            and old is not None
+            and old[0] == fp
+            and _take_over(previous, staging, entry.path, old, link)
+        ):
             result.records[entry.path] = old
             result.reused.append(entry.path)
         else:
@@ -194,7 +199,10 @@ def _write_one(
 
 
 def _render_serial(
-    pages: Sequence[tuple[Entry, str]], staging: Path, renderer: Renders, check: Check | None,
+    pages: Sequence[tuple[Entry, str]],
+    staging: Path,
+    renderer: Renders,
+    check: Check | None,
     progress: Callable[[int, int], None],
 ) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
     findings: list[Problem] = []
@@ -212,7 +220,11 @@ _Done = tuple[dict[str, Record], dict[str, str], list[Problem] | None, list[Prob
 
 
 def _render_parallel(
-    pages: Sequence[tuple[Entry, str]], staging: Path, renders: Callable[[], Renders], jobs: int, check: Check | None,
+    pages: Sequence[tuple[Entry, str]],
+    staging: Path,
+    renders: Callable[[], Renders],
+    jobs: int,
+    check: Check | None,
     progress: Callable[[int, int], None],
 ) -> tuple[dict[str, Record], dict[str, str], list[Problem]]:
     size = max(8, min(64, len(pages) // (jobs * 8) or 1))

@@ -32,6 +32,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(browser):
             item.add_marker(pytest.mark.browser)
+
+
 SAMPLE_CONTENT = ROOT / "content"
 TODAY = "2026-11-29"
 USCC = "11379900005183427E"
@@ -115,7 +117,12 @@ def run_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Res
     """Run ``python build.py`` as users do, to see exactly what they would see."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300, env=env, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
@@ -150,8 +157,17 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def subpath_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample site built for https://example.gov.cn/sub (no trailing slash: the builder adds it)."""
     out = tmp_path_factory.mktemp("subpath") / "output"
-    result = run_cli("build", "--content", str(SAMPLE_CONTENT), "--out", str(out), "--today", TODAY,
-                     "--base-url", "https://example.gov.cn/sub")
+    result = run_cli(
+        "build",
+        "--content",
+        str(SAMPLE_CONTENT),
+        "--out",
+        str(out),
+        "--today",
+        TODAY,
+        "--base-url",
+        "https://example.gov.cn/sub",
+    )
     assert result.code == 0, result.err
     return out
 

@@ -43,8 +43,16 @@ def test_the_preview_timing_sees_each_edit_in_the_reloaded_page(tmp_path: Path) 
     original = policy.read_bytes()
     slug = re.search(rb"^slug:\s*(\S+)", original, re.MULTILINE)
     url = f"/policies/{slug[1].decode() if slug else policy.stem}/"
-    run = measure(ROOT / "build.py", content, tmp_path / "site" / "output", date(2026, 11, 29), policy, url,
-                  ["第一次修改。", "第二次修改。"], tmp_path / "serve.log")
+    run = measure(
+        ROOT / "build.py",
+        content,
+        tmp_path / "site" / "output",
+        date(2026, 11, 29),
+        policy,
+        url,
+        ["第一次修改。", "第二次修改。"],
+        tmp_path / "serve.log",
+    )
     assert run.error == ""
     assert len(run.latencies) == 2 and all(0 < seconds < 60 for seconds in run.latencies)
     assert run.shown == [True, True]
@@ -63,9 +71,20 @@ def test_the_parallel_bound_times_our_build_without_search_or_saved_sources(tmp_
     generate(CityOptions(tree, seed=1, policies=40, households=200))
     work = tmp_path / "work"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "parallel_bound.py"), "--tree", str(tree), "--repeat", "1",
-         "--work", str(work)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "parallel_bound.py"),
+            "--tree",
+            str(tree),
+            "--repeat",
+            "1",
+            "--work",
+            str(work),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"bound, perfectly spread: .* = \d+\.\d\d s, \d+\.\d\d × the 2-process loop", result.stdout)

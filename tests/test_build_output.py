@@ -46,8 +46,9 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     assert run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29").code == 0
     before = tree_bytes(out)
     broken = content_dir / "policies" / "2024" / "dibao-shenhe-queren-banfa.md"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("category: 规范性文件", "category: 无此分类"),
-                      encoding="utf-8")
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("category: 规范性文件", "category: 无此分类"), encoding="utf-8"
+    )
     result = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", "2026-11-29")
     assert result.code == 1
     assert tree_bytes(out) == before
@@ -85,8 +86,9 @@ def test_interrupted_build_keeps_old_output_and_leaves_no_temporary_folder(
 def test_bad_content_shows_no_traceback_as_a_process(tmp_path: Path) -> None:
     content_dir = copy_content(tmp_path / "content")
     (content_dir / "policies" / "bad.md").write_text(policy_md(date="2024-02-30"), encoding="utf-8")
-    result = run_process("build", "--content", str(content_dir), "--out", str(tmp_path / "out"),
-                         "--today", "2026-11-29", cwd=tmp_path)
+    result = run_process(
+        "build", "--content", str(content_dir), "--out", str(tmp_path / "out"), "--today", "2026-11-29", cwd=tmp_path
+    )
     assert result.code == 1
     assert "Traceback" not in result.err
     assert "content/policies/bad.md:6: date（发文日期） 的日期 “2024-02-30” 不存在" in result.err
@@ -115,10 +117,12 @@ def test_drafts_only_with_flag(content: Callable[..., Path]) -> None:
 
 
 def test_only_actively_disclosed_policies_are_published(content: Callable[..., Path]) -> None:
-    root = content({
-        "policies/a.md": policy_md(disclosure="依申请公开"),
-        "policies/b.md": policy_md(disclosure="不予公开", index_no="11379900005183427E/2024-00002"),
-    })
+    root = content(
+        {
+            "policies/a.md": policy_md(disclosure="依申请公开"),
+            "policies/b.md": policy_md(disclosure="不予公开", index_no="11379900005183427E/2024-00002"),
+        }
+    )
     out = root.parent / "output"
     result = run_cli("build", "--content", str(root), "--out", str(out), "--today", "2026-11-29")
     assert result.code == 0, result.err
@@ -154,8 +158,29 @@ def test_missing_site_yaml(tmp_path: Path) -> None:
 
 # Links are worked out by string shortcuts (render/env.py) that must agree with the standard
 # library everywhere, including on paths no plan makes (hostile Markdown links, odd base URLs).
-_SEGMENT = st.sampled_from(["policies", "catalog", "低保", "page-2", "a.html", "%E4", ".", "..", "", "x;y", "q?1",
-                            "f#2", "g#", "#h", " s", "a:b", "\\", "\t", ".well-known"])
+_SEGMENT = st.sampled_from(
+    [
+        "policies",
+        "catalog",
+        "低保",
+        "page-2",
+        "a.html",
+        "%E4",
+        ".",
+        "..",
+        "",
+        "x;y",
+        "q?1",
+        "f#2",
+        "g#",
+        "#h",
+        " s",
+        "a:b",
+        "\\",
+        "\t",
+        ".well-known",
+    ]
+)
 _PATH = st.lists(_SEGMENT, max_size=5).map("/".join)
 
 
@@ -205,8 +230,20 @@ def test_page_links_agree_with_the_plain_computation(path: str, anchor: str, fol
 
 @settings(max_examples=3000, deadline=None)
 @given(
-    st.sampled_from(["https://mz.example.gov.cn", "http://h:8080", "https://h/sub", "https://h/a//b", "https://h?q",
-                     "https://h/./x", "ftp://h", "https://h/x;p", "https://", "http://h/a/.."]),
+    st.sampled_from(
+        [
+            "https://mz.example.gov.cn",
+            "http://h:8080",
+            "https://h/sub",
+            "https://h/a//b",
+            "https://h?q",
+            "https://h/./x",
+            "ftp://h",
+            "https://h/x;p",
+            "https://",
+            "http://h/a/..",
+        ]
+    ),
     _PATH,
     st.booleans(),
     st.integers(0, 4),
@@ -265,8 +302,13 @@ def test_a_build_reports_its_progress_through_each_long_stage(tmp_path: Path) ->
     from site_builder.pipeline import Options, build
 
     heard: list[tuple[str, int, int]] = []
-    build(Options(content_dir=copy_content(tmp_path / "content"), out_dir=tmp_path / "out", today=date(2026, 11, 29),
-                  jobs=2), lambda line: None, progress=lambda *counts: heard.append(counts))
+    build(
+        Options(
+            content_dir=copy_content(tmp_path / "content"), out_dir=tmp_path / "out", today=date(2026, 11, 29), jobs=2
+        ),
+        lambda line: None,
+        progress=lambda *counts: heard.append(counts),
+    )
     pages = [done for stage, done, total in heard if stage == "生成页面"]
     assert pages == sorted(pages) and heard[[s for s, _, _ in heard].index("生成页面")][2] == max(pages)
     assert ("搜索索引（部分）", 1, 1) in heard

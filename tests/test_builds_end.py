@@ -22,8 +22,12 @@ AT_ONCE = 4
 def _command(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """``build.py`` in a session of its own, so that a hung one can be killed with its workers."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True, env={**os.environ, **(env or {})},
+        [sys.executable, str(ROOT / "build.py"), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -78,8 +82,23 @@ def _paused(args: list[str], point: str) -> tuple[subprocess.Popen[str], int, li
 def _built_site(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     content_dir = copy_content(tmp_path / "content")
     out = tmp_path / "output"
-    first = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(content_dir), "--out",
-                            str(out), "--today", TODAY], capture_output=True, text=True, timeout=HANG_SECONDS, check=False)
+    first = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "build",
+            "--content",
+            str(content_dir),
+            "--out",
+            str(out),
+            "--today",
+            TODAY,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=HANG_SECONDS,
+        check=False,
+    )
     assert first.returncode == 0, first.stderr
     return content_dir, out, tree_bytes(out)
 
@@ -142,4 +161,3 @@ def test_a_signal_during_check_ends_it(tmp_path: Path, stage: str) -> None:
     code, err = _finish(proc)
     assert code == 130, "".join(seen) + err
     assert "Traceback" not in err
-

@@ -33,8 +33,14 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 DEFAULT_RUN = "build --content {content} --out {out} --today 2026-11-29"
 PROBLEM_LINE = re.compile(r"^[^\s:][^:]*:\d+: ")
 AS_PROCESS = {
-    "yaml-alias-bomb", "yaml-python-tag", "invalid-utf8-gbk-policy", "huge-line", "crlf-policy",
-    "roster-csv-formula", "pii-id-in-body", "import-id-in-note",
+    "yaml-alias-bomb",
+    "yaml-python-tag",
+    "invalid-utf8-gbk-policy",
+    "huge-line",
+    "crlf-policy",
+    "roster-csv-formula",
+    "pii-id-in-body",
+    "import-id-in-note",
 }
 MARKER = b"<!doctype html><title>previous build</title>\n"
 

@@ -78,5 +78,5 @@ def test_ci_example_cannot_hang_and_a_failure_alerts() -> None:
     assert publish_failure and "GITHUB_STEP_SUMMARY" in publish_failure[0]["run"]
 
     deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
-    section = deploy[deploy.index("## 4. When the daily build fails"):]
+    section = deploy[deploy.index("## 4. When the daily build fails") :]
     assert "notify" in section and "rm -rf" in section and "Run workflow" in section

@@ -375,9 +375,29 @@ def straightforward_scan(text: str, allow: frozenset[str] = frozenset()) -> list
 _MAPPED = "".join(sorted(chr(code) for code in detect._TRANSLATION))
 SCAN_PIECES = st.one_of(
     st.sampled_from(
-        [ID_X, ID_DIGIT, CARD_19, CARD_16, USCC_ALL_DIGITS, "11379900005183427E", "91350100M000100Y43", "13812345678",
-         "138 1234 5678", "+86 138-1234-5678", "0086", "/2024-00001", "0.3", "1.", "2026-11-29", "6222 0212 3456",
-         "卡号", "账号：", "ＣＡＲＤ", "1744536686408826882", "/bmxxgknb/"]
+        [
+            ID_X,
+            ID_DIGIT,
+            CARD_19,
+            CARD_16,
+            USCC_ALL_DIGITS,
+            "11379900005183427E",
+            "91350100M000100Y43",
+            "13812345678",
+            "138 1234 5678",
+            "+86 138-1234-5678",
+            "0086",
+            "/2024-00001",
+            "0.3",
+            "1.",
+            "2026-11-29",
+            "6222 0212 3456",
+            "卡号",
+            "账号：",
+            "ＣＡＲＤ",
+            "1744536686408826882",
+            "/bmxxgknb/",
+        ]
     ),
     st.text(alphabet="0123456789 -./Xx\nUE号\u200b\u00ad\u00b2\u0663" + _MAPPED, max_size=8),
     st.text(max_size=4),
@@ -385,8 +405,10 @@ SCAN_PIECES = st.one_of(
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(SCAN_PIECES, max_size=14), st.sampled_from([frozenset(), frozenset({"13812345678"}),
-                                                             frozenset({USCC_ALL_DIGITS, "0599-86612345"})]))
+@given(
+    st.lists(SCAN_PIECES, max_size=14),
+    st.sampled_from([frozenset(), frozenset({"13812345678"}), frozenset({USCC_ALL_DIGITS, "0599-86612345"})]),
+)
 def test_scan_text_agrees_with_the_straightforward_scan(pieces: list[str], allow: frozenset[str]) -> None:
     text = "".join(pieces)
     assert [(f.line, f.column, f.kind, f.masked) for f in scan_text(text, allow)] == straightforward_scan(text, allow)

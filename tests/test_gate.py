@@ -56,7 +56,10 @@ def build_twice(content_dir: Path, bad: dict[str, str | bytes], site_yaml: str |
         (content_dir / "site.yaml").write_text(site_yaml, encoding="utf-8")
     second = run_cli("build", "--content", str(content_dir), "--out", str(out), "--today", TODAY)
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in out.parent.iterdir() if p.name != ".cache") == ["content", "output"]  # no staging left
+    assert sorted(p.name for p in out.parent.iterdir() if p.name != ".cache") == [
+        "content",
+        "output",
+    ]  # no staging left
     assert "Traceback" not in second.err
     return second.lines, second.code
 
@@ -344,7 +347,9 @@ def test_every_digit_and_separator_becomes_zeros_and_nothing_else_does() -> None
 
 LINE_PIECES = st.one_of(
     PIECES,
-    st.builds(str.join, st.sampled_from(gate._SEPARATOR_CHARS), st.sampled_from(["13812345678", "１３８１２３４５６７８"])),
+    st.builds(
+        str.join, st.sampled_from(gate._SEPARATOR_CHARS), st.sampled_from(["13812345678", "１３８１２３４５６７８"])
+    ),
     st.text(alphabet="0123456789０１２３４５６７８９，（）。、 \t\n-—\u200b\u3000\u2060\ufeff号a>", max_size=12),
     st.text(max_size=6),
 )
@@ -360,8 +365,29 @@ def test_candidate_lines_are_the_lines_the_pattern_matches(pieces: list[str]) ->
 
 
 NAME_PIECES = st.sampled_from(
-    ["<td", "<th", "<t", "<tr>", ' class="', 'class="', "roster-name", "roster-names", " x-roster-name", '"', ">",
-     "<", "</th>", " ", "\n", "张*", "李四", "&#26446;", "=", 'scope="row"', "a"]
+    [
+        "<td",
+        "<th",
+        "<t",
+        "<tr>",
+        ' class="',
+        'class="',
+        "roster-name",
+        "roster-names",
+        " x-roster-name",
+        '"',
+        ">",
+        "<",
+        "</th>",
+        " ",
+        "\n",
+        "张*",
+        "李四",
+        "&#26446;",
+        "=",
+        'scope="row"',
+        "a",
+    ]
 )
 
 

@@ -29,8 +29,9 @@ SHOWN = "content/policies/a.md"
 
 
 def build(root: Path, *extra: str, out: Path | None = None):  # type: ignore[no-untyped-def]
-    return run_cli("build", "--content", str(root), "--out", str(out or root.parent / "output"), "--today", TODAY,
-                   *extra)
+    return run_cli(
+        "build", "--content", str(root), "--out", str(out or root.parent / "output"), "--today", TODAY, *extra
+    )
 
 
 def problem_lines(err: str) -> list[str]:
@@ -70,9 +71,30 @@ HOSTILE = {
     "srcdoc": '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
     "id clobbering": '<img name="getElementById" id="main-content" src="/files/a.png">',
 }
-FORBIDDEN = ("<script", "<svg", "<iframe", "<frame", "<object", "<embed", "<style", "<link", "<meta", "<base",
-             "<form", "<input", "<button", "<textarea", "<template", "<math", "javascript:", "vbscript:",
-             "data:", "srcdoc", "style=", "formaction")
+FORBIDDEN = (
+    "<script",
+    "<svg",
+    "<iframe",
+    "<frame",
+    "<object",
+    "<embed",
+    "<style",
+    "<link",
+    "<meta",
+    "<base",
+    "<form",
+    "<input",
+    "<button",
+    "<textarea",
+    "<template",
+    "<math",
+    "javascript:",
+    "vbscript:",
+    "data:",
+    "srcdoc",
+    "style=",
+    "formaction",
+)
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
@@ -93,7 +115,7 @@ def test_the_structure_of_a_document_survives() -> None:
         "1. 第一项\n2. 第二项\n    - 子项\n\n"
         "| 材料 | 份数 |\n|---|---:|\n| 户口簿 | 1 |\n\n"
         "[办事指南](/guide/) [国务院](https://www.gov.cn/) [邮件](mailto:mzj@example.gov.cn) [电话](tel:0599-86612345)\n\n"
-        "![流程图](/files/2024/flow.png \"办理流程\")\n\n> 引用的原文。\n"
+        '![流程图](/files/2024/flow.png "办理流程")\n\n> 引用的原文。\n'
     )
     html = BeautifulSoup(MarkdownRenderer().render(text, "policies/a/index.html"), "html.parser")
     assert [h.name for h in html.find_all(["h2", "h3"])] == ["h2", "h3"]
@@ -102,7 +124,11 @@ def test_the_structure_of_a_document_survives() -> None:
     assert html.ol.ul.li.get_text() == "子项"
     assert html.table.caption is not None and html.table.find("th", scope="row").get_text() == "户口簿"
     assert [a["href"] for a in html.find_all("a")] == [
-        "../../guide/", "https://www.gov.cn/", "mailto:mzj@example.gov.cn", "tel:0599-86612345"]
+        "../../guide/",
+        "https://www.gov.cn/",
+        "mailto:mzj@example.gov.cn",
+        "tel:0599-86612345",
+    ]
     img = html.img
     assert (img["src"], img["alt"], img["title"]) == ("../../files/2024/flow.png", "流程图", "办理流程")
     assert html.blockquote.get_text(strip=True) == "引用的原文。"
@@ -110,8 +136,9 @@ def test_the_structure_of_a_document_survives() -> None:
 
 def test_hostile_markdown_is_harmless_in_the_built_page(content: Callable[..., Path]) -> None:
     body = "\n\n".join(HOSTILE.values()) + "\n\n正文结束。\n"
-    root = content({P: policy_md(body=body, title='"<script>alert(1)</script>标题"',
-                                 summary='"\\" onmouseover=\\"alert(1)"')})
+    root = content(
+        {P: policy_md(body=body, title='"<script>alert(1)</script>标题"', summary='"\\" onmouseover=\\"alert(1)"')}
+    )
     result = build(root)
     assert result.code == 0, result.err
     page = root.parent / "output" / "policies" / "a" / "index.html"
@@ -178,7 +205,8 @@ def test_a_folder_symlinked_from_outside_content_is_refused(content: Callable[..
     result = build(root)
     assert result.code == 1
     assert problem_lines(result.err) == [
-        "content/policies/shared:1: 符号链接指向内容目录之外，不会读取：请把文件本身放进内容目录"]
+        "content/policies/shared:1: 符号链接指向内容目录之外，不会读取：请把文件本身放进内容目录"
+    ]
 
 
 def test_a_roster_csv_symlinked_from_outside_content_is_refused(content: Callable[..., Path], tmp_path: Path) -> None:
@@ -189,7 +217,9 @@ def test_a_roster_csv_symlinked_from_outside_content_is_refused(content: Callabl
     os.symlink(outside, root / "rosters" / "2026-11-jia.csv")
     result = build(root)
     assert result.code == 1
-    assert "content/rosters/2026-11-jia.csv:1: 符号链接指向内容目录之外，不会读取：请把文件本身放进内容目录" in result.err
+    assert (
+        "content/rosters/2026-11-jia.csv:1: 符号链接指向内容目录之外，不会读取：请把文件本身放进内容目录" in result.err
+    )
     assert "Traceback" not in result.err
 
 
@@ -262,8 +292,11 @@ def _check(tmp_path: Path, *entries: Render | Copy) -> list[str]:
 def test_two_sources_writing_one_path_are_both_named(tmp_path: Path) -> None:
     a, b = tmp_path / "content" / "pages" / "a.md", tmp_path / "content" / "rosters" / "b.yaml"
     assert _check(tmp_path, _render("x/index.html", a), _render("x/index.html", b)) == [
-        ("content/rosters/b.yaml:1: 输出路径冲突：content/pages/a.md 和 content/rosters/b.yaml 都会写到 x/index.html"
-         "（请改用不同的 slug、文件名或名称）")]
+        (
+            "content/rosters/b.yaml:1: 输出路径冲突：content/pages/a.md 和 content/rosters/b.yaml 都会写到 x/index.html"
+            "（请改用不同的 slug、文件名或名称）"
+        )
+    ]
 
 
 def test_paths_differing_only_in_case_or_normal_form_collide(tmp_path: Path) -> None:
@@ -280,8 +313,19 @@ def test_a_file_that_another_entry_needs_as_a_folder_collides(tmp_path: Path) ->
     assert len(_check(tmp_path, _render("x/y/index.html", a), _render("x/y", b))) == 1
 
 
-@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/./b.html", "a//b.html", "a\\b.html",
-                                  "a/\x00.html", "x" * 201 + "/index.html", ""])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../escape.html",
+        "/etc/passwd",
+        "a/./b.html",
+        "a//b.html",
+        "a\\b.html",
+        "a/\x00.html",
+        "x" * 201 + "/index.html",
+        "",
+    ],
+)
 def test_paths_leaving_the_output_folder_or_unstorable_are_refused(tmp_path: Path, path: str) -> None:
     problems = _check(tmp_path, _render(path, tmp_path / "content" / "a.md"))
     assert len(problems) == 1 and problems[0].startswith("content/a.md:1: 输出路径"), problems
@@ -320,8 +364,9 @@ def test_an_output_path_that_is_a_file_is_a_usage_error(content: Callable[..., P
     assert build(root).code == 2
 
 
-def test_an_unwritable_output_is_reported_without_a_traceback(content: Callable[..., Path],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_output_is_reported_without_a_traceback(
+    content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = content({P: policy_md()})
 
     def full(*args: object, **kwargs: object) -> None:
@@ -330,7 +375,9 @@ def test_an_unwritable_output_is_reported_without_a_traceback(content: Callable[
     monkeypatch.setattr(Path, "write_bytes", full)  # the first file the build writes fails
     result = build(root)
     assert result.code == 1
-    assert "失败：无法读写文件：output/policies/a/index.html（No space left on device）。输出目录保持原样。" in result.err
+    assert (
+        "失败：无法读写文件：output/policies/a/index.html（No space left on device）。输出目录保持原样。" in result.err
+    )
     # no output folder, no staging folder left behind (the cache may keep the compiled templates)
     assert sorted(p.name for p in root.parent.iterdir() if p.name != ".cache") == ["content"]
 
@@ -338,8 +385,9 @@ def test_an_unwritable_output_is_reported_without_a_traceback(content: Callable[
 # --- exceptions from deep inside a stage --------------------------------------------------------
 
 
-def test_markdown_nested_too_deeply_names_the_file(content: Callable[..., Path],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markdown_nested_too_deeply_names_the_file(
+    content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from site_builder.render import markdown
 
     root = content({P: policy_md(body="- 列表\n")})
@@ -365,11 +413,19 @@ def _builder_copy(tmp_path: Path) -> Path:
 
 
 BROKEN_TEMPLATES = [
-    ("undefined attribute", "{{ policy.titel }}", "模板错误：'site_builder.sources.policies.Policy object' has no attribute 'titel'"),
+    (
+        "undefined attribute",
+        "{{ policy.titel }}",
+        "模板错误：'site_builder.sources.policies.Policy object' has no attribute 'titel'",
+    ),
     ("syntax error", "{% if %}", "模板错误：Expected an expression, got 'end of statement block'"),
     ("unknown filter", "{{ policy.title | shout }}", "模板错误：No filter named 'shout'."),
     ("missing include", "{% include 'components/nope.html' %}", "模板不存在：components/nope.html"),
-    ("error in a filter", "{{ none | money }}", "模板错误：TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"),
+    (
+        "error in a filter",
+        "{{ none | money }}",
+        "模板错误：TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
+    ),
 ]
 
 
@@ -385,13 +441,30 @@ def test_template_errors_name_the_template_and_line(tmp_path: Path, snippet: str
     out = tmp_path / "output"
     out.mkdir()
     (out / "index.html").write_text("旧网站", encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(builder / "build.py"), "build", "--content", str(content_dir),
-                           "--out", str(out), "--today", TODAY], cwd=tmp_path, capture_output=True, text=True, check=False,
-                          timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(builder / "build.py"),
+            "build",
+            "--content",
+            str(content_dir),
+            "--out",
+            str(out),
+            "--today",
+            TODAY,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     shown = problem_lines(proc.stderr)
-    assert len(shown) == 1 and shown[0].startswith(f"templates/policy.html:{number}: {message}（生成 policies/"), proc.stderr
+    assert len(shown) == 1 and shown[0].startswith(f"templates/policy.html:{number}: {message}（生成 policies/"), (
+        proc.stderr
+    )
     assert (out / "index.html").read_text(encoding="utf-8") == "旧网站"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".cache") == ["builder", "content", "output"]
 

@@ -493,7 +493,10 @@ def test_sensitive_free_text_never_reaches_content(content: Content, tmp_path: P
         "raw.csv:3: 个人信息：备注含有健康状况（“尿**”），不能写入名单，已删去这一格（第 11 列 备注）",
         "raw.csv:5: 个人信息：备注含有违法犯罪或矫正情况（“刑*”），不能写入名单，已删去这一格（第 11 列 备注）",
     ]
-    assert "已删去 2 个含敏感个人信息的单元格（--skip-bad），这些行的其余内容已导入：第 3 行 备注、第 5 行 备注" in result.lines
+    assert (
+        "已删去 2 个含敏感个人信息的单元格（--skip-bad），这些行的其余内容已导入：第 3 行 备注、第 5 行 备注"
+        in result.lines
+    )
     assert "尿毒症" not in result.err + result.out and "刑满" not in result.err + result.out
     with (root / "rosters/2026-11-甲区-城市低保.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))

@@ -20,8 +20,10 @@ TODAY = date(2026, 11, 29)
 
 
 def run(content: Path, out: Path, templates: Path, log: list[str] | None = None, jobs: int = 2) -> None:
-    build(Options(content_dir=content, out_dir=out, today=TODAY, jobs=jobs, template_dir=templates),
-          (log if log is not None else []).append)
+    build(
+        Options(content_dir=content, out_dir=out, today=TODAY, jobs=jobs, template_dir=templates),
+        (log if log is not None else []).append,
+    )
 
 
 def edit_policy_body(content: Path, templates: Path) -> None:
@@ -34,7 +36,9 @@ def edit_policy_title(content: Path, templates: Path) -> None:
 
 
 def edit_policy_category(content: Path, templates: Path) -> None:
-    replace_once(content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md", "category: 规范性文件", "category: 社会救助")
+    replace_once(
+        content / "policies" / "2024" / "dibao-shenhe-queren-banfa.md", "category: 规范性文件", "category: 社会救助"
+    )
 
 
 def edit_standard(content: Path, templates: Path) -> None:
@@ -75,8 +79,19 @@ def delete_attachment_policy_and_page(content: Path, templates: Path) -> None:
     (content / "policies" / "2024" / "canjiren-liangxiang-butie-xize.md").unlink()
 
 
-EDITS = [edit_policy_body, edit_policy_title, edit_policy_category, edit_standard, edit_roster, edit_template,
-         edit_included_template, edit_stylesheet, edit_site_yaml, delete_policy, delete_attachment_policy_and_page]
+EDITS = [
+    edit_policy_body,
+    edit_policy_title,
+    edit_policy_category,
+    edit_standard,
+    edit_roster,
+    edit_template,
+    edit_included_template,
+    edit_stylesheet,
+    edit_site_yaml,
+    delete_policy,
+    delete_attachment_policy_and_page,
+]
 
 
 @pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])

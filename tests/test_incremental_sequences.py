@@ -47,9 +47,12 @@ class Tree:
     def policies(self) -> list[Path]:
         """Policies in year folders that no other file names (so moving or deleting one leaves
         no dangling ``superseded_by`` or standard ``basis``)."""
-        texts = {p: p.read_text(encoding="utf-8") for p in sorted(self.content.rglob("*")) if p.suffix in (".md", ".yaml")}
+        texts = {
+            p: p.read_text(encoding="utf-8") for p in sorted(self.content.rglob("*")) if p.suffix in (".md", ".yaml")
+        }
         return [
-            path for path in sorted(self.content.glob("policies/20*/*.md"))
+            path
+            for path in sorted(self.content.glob("policies/20*/*.md"))
             if "draft: true" not in texts[path] and not any(path.stem in t for p, t in texts.items() if p != path)
         ]
 
@@ -70,7 +73,9 @@ def _shift_years(text: str, years: int, serial: int) -> str:
     text = re.sub(r"^((?:date|written|published): )(\d{4})(-\d\d-\d\d)$", later, text, flags=re.MULTILINE)
     year = re.search(r"^date: (\d{4})", text, flags=re.MULTILINE)
     assert year is not None
-    return re.sub(r"^(index_no: \w+/)\d{4}-\d{5}$", rf"\g<1>{year.group(1)}-{serial:05d}", text, count=1, flags=re.MULTILINE)
+    return re.sub(
+        r"^(index_no: \w+/)\d{4}-\d{5}$", rf"\g<1>{year.group(1)}-{serial:05d}", text, count=1, flags=re.MULTILINE
+    )
 
 
 def append_paragraph(tree: Tree) -> None:
@@ -186,8 +191,19 @@ def days_pass(tree: Tree) -> None:
 
 
 EDITS: list[Callable[[Tree], None]] = [
-    append_paragraph, retitle, move_to_another_year, add_policy, delete_policy, edit_page, raise_a_standard,
-    change_a_household, edit_a_template, edit_site_yaml, touch_unchanged, change_an_attachment, days_pass,
+    append_paragraph,
+    retitle,
+    move_to_another_year,
+    add_policy,
+    delete_policy,
+    edit_page,
+    raise_a_standard,
+    change_a_household,
+    edit_a_template,
+    edit_site_yaml,
+    touch_unchanged,
+    change_an_attachment,
+    days_pass,
 ]
 
 
@@ -196,8 +212,9 @@ def _break_and_mend(tree: Tree, run: Callable[[], None], out: Path) -> None:
     path = tree.pick(tree.policies())
     good = path.read_bytes()
     before = tree_bytes(out)
-    path.write_text(re.sub(r"^date: .*$", "date: 2024-13-45", good.decode("utf-8"), count=1, flags=re.MULTILINE),
-                    encoding="utf-8")
+    path.write_text(
+        re.sub(r"^date: .*$", "date: 2024-13-45", good.decode("utf-8"), count=1, flags=re.MULTILINE), encoding="utf-8"
+    )
     with pytest.raises(ContentError):
         run()
     assert tree_bytes(out) == before, "a failed build changed the published site"
@@ -216,8 +233,12 @@ def _edits(rng: random.Random, run: int) -> list[Callable[[Tree], None]]:
     return dealt + [rng.choice(EDITS) for _ in range(STEPS - len(dealt))]
 
 
-@pytest.mark.parametrize(("seed", "kept_in_memory"), RUNS, ids=[f"seed{s}-{'serve' if k else 'build'}" for s, k in RUNS])
-def test_a_run_of_edits_builds_what_a_clean_build_does_at_every_step(tmp_path: Path, seed: int, kept_in_memory: bool) -> None:
+@pytest.mark.parametrize(
+    ("seed", "kept_in_memory"), RUNS, ids=[f"seed{s}-{'serve' if k else 'build'}" for s, k in RUNS]
+)
+def test_a_run_of_edits_builds_what_a_clean_build_does_at_every_step(
+    tmp_path: Path, seed: int, kept_in_memory: bool
+) -> None:
     rng = random.Random(seed)
     edits = _edits(rng, RUNS.index((seed, kept_in_memory)))
     broken_at = rng.randrange(STEPS)  # each run also breaks a file once, and mends it
@@ -241,8 +262,10 @@ def test_a_run_of_edits_builds_what_a_clean_build_does_at_every_step(tmp_path: P
 
         clean_root = tmp_path / f"clean-{step}"
         shutil.copytree(tree.content, clean_root / "content")
-        build(Options(clean_root / "content", clean_root / "output", tree.today, jobs=1, template_dir=tree.templates),
-              [].append)
+        build(
+            Options(clean_root / "content", clean_root / "output", tree.today, jobs=1, template_dir=tree.templates),
+            [].append,
+        )
         clean, built = tree_bytes(clean_root / "output"), tree_bytes(out)
         shutil.rmtree(clean_root)
         assert built.keys() == clean.keys(), tree.done

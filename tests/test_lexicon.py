@@ -65,9 +65,20 @@ def test_every_category_is_caught_in_every_free_text_field(content: Content) -> 
 
 
 def test_the_lexicon_has_every_category_of_pipl_article_28() -> None:
-    assert set(TERMS) == set(CATEGORIES) == {
-        "health", "disability", "criminal", "religion", "ethnicity", "minors", "income", "family",
-    }
+    assert (
+        set(TERMS)
+        == set(CATEGORIES)
+        == {
+            "health",
+            "disability",
+            "criminal",
+            "religion",
+            "ethnicity",
+            "minors",
+            "income",
+            "family",
+        }
+    )
     words = lexicon()
     for category, terms in TERMS.items():
         for term in terms:

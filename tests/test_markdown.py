@@ -42,14 +42,18 @@ def test_body_h1_is_demoted() -> None:
 
 def test_site_absolute_links_become_relative() -> None:
     html = render("[目录](/catalog/) [附件](/files/2024/a.pdf) [外部](https://www.gov.cn/)")
-    assert [a["href"] for a in html.find_all("a")] == ["../../catalog/", "../../files/2024/a.pdf", "https://www.gov.cn/"]
+    assert [a["href"] for a in html.find_all("a")] == [
+        "../../catalog/",
+        "../../files/2024/a.pdf",
+        "https://www.gov.cn/",
+    ]
 
 
 def test_hostile_html_is_removed() -> None:
     text = (
-        "<script>alert(1)</script>\n\n<p onclick=\"x()\">点击</p>\n\n[链接](javascript:alert(1))\n\n"
-        "<iframe src=\"https://evil.example\"></iframe>\n\n<style>body{display:none}</style>\n\n"
-        "<form action=\"https://evil.example\"><input name=q></form>\n\n![图](data:image/png;base64,AAAA)\n"
+        '<script>alert(1)</script>\n\n<p onclick="x()">点击</p>\n\n[链接](javascript:alert(1))\n\n'
+        '<iframe src="https://evil.example"></iframe>\n\n<style>body{display:none}</style>\n\n'
+        '<form action="https://evil.example"><input name=q></form>\n\n![图](data:image/png;base64,AAAA)\n'
     )
     out = md.render(text)
     for bad in ("<script", "onclick", "javascript:", "<iframe", "<style", "<form", "<input", "data:image"):
@@ -73,9 +77,47 @@ _reference._md.treeprocessors.register(InlineProcessor(_reference._md), "inline"
 _reference._md.parser.blockprocessors.deregister("quick_paragraphs")  # every block through every processor
 del _reference._md.is_block_level  # the method itself again
 _MARKUP = st.sampled_from(
-    ["*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";", "#", "|", "-", ":", " ",
-     "  \n", "\n", "\n\n", "1. ", "* ", "> ", "http://a.example/", "a@b.cn", "&amp;", "&#20013;", "<b>", "</b>",
-     "/catalog/", "[链接](/catalog/)", "| 项目 | 金额 |\n|---|---:|\n| 低保 | 1,120元 |\n", "低保", "第一条", "。"]
+    [
+        "*",
+        "**",
+        "_",
+        "__",
+        "`",
+        "``",
+        "\\",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "<",
+        ">",
+        "&",
+        ";",
+        "#",
+        "|",
+        "-",
+        ":",
+        " ",
+        "  \n",
+        "\n",
+        "\n\n",
+        "1. ",
+        "* ",
+        "> ",
+        "http://a.example/",
+        "a@b.cn",
+        "&amp;",
+        "&#20013;",
+        "<b>",
+        "</b>",
+        "/catalog/",
+        "[链接](/catalog/)",
+        "| 项目 | 金额 |\n|---|---:|\n| 低保 | 1,120元 |\n",
+        "低保",
+        "第一条",
+        "。",
+    ]
 )
 
 
@@ -87,8 +129,8 @@ def test_quick_inline_stage_makes_the_same_html_as_python_markdown(text: str) ->
 
 def test_quick_inline_stage_on_every_kind_of_inline_markup() -> None:
     text = (
-        "**加粗** *强调* __粗__ _斜_ `代码` \\*转义\\* [链接](/catalog/ \"标题\") ![图](/static/a.png)\n"
-        "[引用][r] <https://www.gov.cn/> <a@b.cn> <abbr title=\"最低生活保障\">低保</abbr> &copy; &#20013;  \n"
+        '**加粗** *强调* __粗__ _斜_ `代码` \\*转义\\* [链接](/catalog/ "标题") ![图](/static/a.png)\n'
+        '[引用][r] <https://www.gov.cn/> <a@b.cn> <abbr title="最低生活保障">低保</abbr> &copy; &#20013;  \n'
         "换行后 x_y_z 1 * 2\n\n[r]: https://www.mca.gov.cn/\n"
     )
     assert md.render(text) == _reference.render(text)
@@ -101,10 +143,45 @@ def test_quick_inline_stage_on_every_kind_of_inline_markup() -> None:
 # Block starts and line shapes for the quick paragraphs: every character a block processor looks
 # at first, at the start of a block and of a later line, and the letters that take the shortcut.
 _BLOCK_START = st.sampled_from(
-    ["", " ", "    ", "\t", "#", "## ", "> ", "* ", "- ", "+ ", "1. ", "１. ", "2) ", "_", "***", "---", "___", "=",
-     "[r]: /catalog/", "[r]", "|", "<div>", "</div>", "&", "\\", "`", "（一）", "第一条", "低保", "A", "z", "é", "١"]
+    [
+        "",
+        " ",
+        "    ",
+        "\t",
+        "#",
+        "## ",
+        "> ",
+        "* ",
+        "- ",
+        "+ ",
+        "1. ",
+        "１. ",
+        "2) ",
+        "_",
+        "***",
+        "---",
+        "___",
+        "=",
+        "[r]: /catalog/",
+        "[r]",
+        "|",
+        "<div>",
+        "</div>",
+        "&",
+        "\\",
+        "`",
+        "（一）",
+        "第一条",
+        "低保",
+        "A",
+        "z",
+        "é",
+        "١",
+    ]
 )
-_LINE = st.tuples(_BLOCK_START, st.sampled_from(["", "低保标准", " 每月", " | 金额 |", "**加粗**", "x", "==="])).map("".join)
+_LINE = st.tuples(_BLOCK_START, st.sampled_from(["", "低保标准", " 每月", " | 金额 |", "**加粗**", "x", "==="])).map(
+    "".join
+)
 _BLOCK = st.lists(_LINE, min_size=1, max_size=4).map("\n".join)
 
 

@@ -12,28 +12,51 @@ from conftest import SITE_YAML, USCC, policy_md, run_cli
 
 
 def test_new_policy_takes_the_next_serial_and_builds(content: Callable[..., Path]) -> None:
-    root = content({
-        "policies/a.md": policy_md(index_no=f"{USCC}/2024-00007"),
-        "policies/old.md": policy_md(index_no=f"{USCC}/2023-00031", date="2023-01-05"),
-        "policies/draft.md": policy_md(index_no=f"{USCC}/2024-00009", draft="true"),
-    })
-    result = run_cli("new", "policy", "--title", "关于做好冬季救助工作的通知", "--category", "社会救助",
-                     "--date", "2024-11-20", "--content", str(root))
+    root = content(
+        {
+            "policies/a.md": policy_md(index_no=f"{USCC}/2024-00007"),
+            "policies/old.md": policy_md(index_no=f"{USCC}/2023-00031", date="2023-01-05"),
+            "policies/draft.md": policy_md(index_no=f"{USCC}/2024-00009", draft="true"),
+        }
+    )
+    result = run_cli(
+        "new",
+        "policy",
+        "--title",
+        "关于做好冬季救助工作的通知",
+        "--category",
+        "社会救助",
+        "--date",
+        "2024-11-20",
+        "--content",
+        str(root),
+    )
     assert result.code == 0, result.err
     created = root / "policies" / "2024" / "policy-2024-00010.md"
     text = created.read_text(encoding="utf-8")
     assert f"index_no: {USCC}/2024-00010" in text
     assert 'title: "关于做好冬季救助工作的通知"' in text
-    build = run_cli("build", "--content", str(root), "--out", str(root.parent / "out"), "--today", "2026-11-29",
-                    "--drafts")
+    build = run_cli(
+        "build", "--content", str(root), "--out", str(root.parent / "out"), "--today", "2026-11-29", "--drafts"
+    )
     assert build.code == 0, build.err
     assert (root.parent / "out" / "policies" / "policy-2024-00010" / "index.html").exists()
 
 
 def test_new_policy_is_a_draft_until_its_draft_line_is_removed(content: Callable[..., Path]) -> None:
     root = content({"policies/a.md": policy_md()})
-    result = run_cli("new", "policy", "--title", "关于做好冬季救助工作的通知", "--category", "社会救助",
-                     "--date", "2024-11-20", "--content", str(root))
+    result = run_cli(
+        "new",
+        "policy",
+        "--title",
+        "关于做好冬季救助工作的通知",
+        "--category",
+        "社会救助",
+        "--date",
+        "2024-11-20",
+        "--content",
+        str(root),
+    )
     assert result.code == 0, result.err
     created = root / "policies" / "2024" / "policy-2024-00002.md"
     assert result.lines == [
@@ -45,8 +68,9 @@ def test_new_policy_is_a_draft_until_its_draft_line_is_removed(content: Callable
     page = Path("policies", "policy-2024-00002", "index.html")
 
     def built(out: str, *extra: str) -> bool:
-        build = run_cli("build", "--content", str(root), "--out", str(root.parent / out), "--today", "2026-11-29",
-                        *extra)
+        build = run_cli(
+            "build", "--content", str(root), "--out", str(root.parent / out), "--today", "2026-11-29", *extra
+        )
         assert build.code == 0, build.err
         return (root.parent / out / page).exists()
 
@@ -72,14 +96,23 @@ def test_new_policy_help_lists_options_and_the_categories(
     content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, position: str
 ) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # one line per option and paragraph
-    root = content({}, site_yaml=SITE_YAML.replace("categories: [政策文件, 社会救助, 部门计划及总结]",
-                                                   "categories: [政策文件, 社会救助, 婚姻登记]"))
+    root = content(
+        {},
+        site_yaml=SITE_YAML.replace(
+            "categories: [政策文件, 社会救助, 部门计划及总结]", "categories: [政策文件, 社会救助, 婚姻登记]"
+        ),
+    )
     args = ["new", "policy", "--content", str(root), "--help"] if position == "before" else ["new", "policy", "-h"]
     result = run_cli(*args, cwd=root.parent if position == "default" else None)
     assert result.code == 0, result.err
     text, options = help_of(result.out)
     assert list(options) == [
-        "-h, --help", "--title TITLE", "--category CATEGORY", "--date YYYY-MM-DD", "--slug SLUG", "--content DIR"
+        "-h, --help",
+        "--title TITLE",
+        "--category CATEGORY",
+        "--date YYYY-MM-DD",
+        "--slug SLUG",
+        "--content DIR",
     ]
     assert all(options.values())
     assert options["--category CATEGORY"] == "组配分类：site.yaml 的 categories 之一（见下）"
@@ -96,14 +129,28 @@ def test_new_policy_help_without_a_content_folder_says_where_categories_come_fro
     assert result.code == 0, result.err
     text, options = help_of(result.out)
     assert "--category CATEGORY" in options
-    assert ("可选的组配分类：内容目录 content 的 site.yaml 中的 categories（content/site.yaml 不存在；"
-            "请用 --content 指出内容目录，写在 --help 之前）。") in text
+    assert (
+        "可选的组配分类：内容目录 content 的 site.yaml 中的 categories（content/site.yaml 不存在；"
+        "请用 --content 指出内容目录，写在 --help 之前）。"
+    ) in text
 
 
 def test_new_policy_first_of_a_year(content: Callable[..., Path]) -> None:
     root = content({"policies/a.md": policy_md()})
-    result = run_cli("new", "policy", "--title", "标题", "--category", "政策文件", "--date", "2026-01-02",
-                     "--slug", "first-2026", "--content", str(root))
+    result = run_cli(
+        "new",
+        "policy",
+        "--title",
+        "标题",
+        "--category",
+        "政策文件",
+        "--date",
+        "2026-01-02",
+        "--slug",
+        "first-2026",
+        "--content",
+        str(root),
+    )
     assert result.code == 0, result.err
     assert f"index_no: {USCC}/2026-00001" in (root / "policies" / "2026" / "first-2026.md").read_text(encoding="utf-8")
 
@@ -111,8 +158,20 @@ def test_new_policy_first_of_a_year(content: Callable[..., Path]) -> None:
 def test_new_policy_refuses_to_overwrite(content: Callable[..., Path]) -> None:
     root = content({"policies/2024/taken.md": policy_md()})
     before = (root / "policies" / "2024" / "taken.md").read_bytes()
-    result = run_cli("new", "policy", "--title", "标题", "--category", "政策文件", "--date", "2024-05-01",
-                     "--slug", "taken", "--content", str(root))
+    result = run_cli(
+        "new",
+        "policy",
+        "--title",
+        "标题",
+        "--category",
+        "政策文件",
+        "--date",
+        "2024-05-01",
+        "--slug",
+        "taken",
+        "--content",
+        str(root),
+    )
     assert result.code == 2
     assert "已存在，不会覆盖" in result.err
     assert (root / "policies" / "2024" / "taken.md").read_bytes() == before

@@ -128,23 +128,33 @@ def write_conf(work: Path, headers: str, http_body: str) -> Path:
         f"    include {MIME_TYPES};\n"
         "    default_type application/octet-stream;\n"  # as Debian's nginx.conf
         f"    access_log {work}/access.log;\n"
-        + "".join(f"    {kind}_temp_path {temp}/{kind};\n"
-                  for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        + http_body + "\n}\n",
+        + "".join(
+            f"    {kind}_temp_path {temp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + http_body
+        + "\n}\n",
         encoding="utf-8",
     )
     return conf
 
 
 def nginx_args(nginx: str, work: Path, conf: Path) -> list[str]:
-    return [nginx, "-p", f"{work}/", "-c", str(conf),
-            "-g", f"daemon off; pid {work}/nginx.pid; error_log {work}/error.log;"]
+    return [
+        nginx,
+        "-p",
+        f"{work}/",
+        "-c",
+        str(conf),
+        "-g",
+        f"daemon off; pid {work}/nginx.pid; error_log {work}/error.log;",
+    ]
 
 
 def check_conf(nginx: str, work: Path, conf: Path) -> None:
     """``nginx -t``: a configuration that does not load fails here, with nginx's own message."""
-    test = subprocess.run([*nginx_args(nginx, work, conf), "-t"], capture_output=True, text=True,
-                          timeout=60, check=False)
+    test = subprocess.run(
+        [*nginx_args(nginx, work, conf), "-t"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert test.returncode == 0, f"nginx -t refuses the documented configuration:\n{test.stderr}"
 
 
@@ -164,15 +174,15 @@ class Server:
             connection.close()
 
 
-
 @contextlib.contextmanager
 def running(nginx: str, work: Path, conf: Path, port: int) -> Iterator[Server]:
     """nginx in the foreground as this test's child, until it accepts connections on ``port``;
     stopped (and its workers with it) when the test is done."""
     check_conf(nginx, work, conf)
     with open(work / "stderr.log", "wb") as stderr:
-        proc = subprocess.Popen(nginx_args(nginx, work, conf), stdout=subprocess.DEVNULL, stderr=stderr,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            nginx_args(nginx, work, conf), stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -196,8 +206,9 @@ def running(nginx: str, work: Path, conf: Path, port: int) -> Iterator[Server]:
 
 
 def logs(work: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace")
-                     for p in (work / "stderr.log", work / "error.log") if p.exists())
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in (work / "stderr.log", work / "error.log") if p.exists()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -229,8 +240,10 @@ def subpath_site(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     (host_root / "index.html").write_text("the host's own site\n", encoding="utf-8")
     [port] = free_ports(1)
     locations = at(blocks["subpath"], out)
-    server = (f"server {{\n    listen 127.0.0.1:{port};\n    root {host_root};\n"
-              f"    add_header X-Host-Header \"host\" always;\n{locations}\n}}")
+    server = (
+        f"server {{\n    listen 127.0.0.1:{port};\n    root {host_root};\n"
+        f'    add_header X-Host-Header "host" always;\n{locations}\n}}'
+    )
     conf = write_conf(work, blocks["headers"], server)
     with running(nginx, work, conf, port) as main:
         yield main, prefix.group(1), out
@@ -238,7 +251,8 @@ def subpath_site(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 def page_csp(out: Path) -> str:
     meta = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser").find(
-        "meta", attrs={"http-equiv": "Content-Security-Policy"})
+        "meta", attrs={"http-equiv": "Content-Security-Policy"}
+    )
     assert meta is not None
     return str(meta["content"])
 
@@ -345,8 +359,27 @@ def test_documented_tls_server_loads(nginx: str, tmp_path: Path) -> None:
             pytest.fail("openssl is not installed: under CI this test must run", pytrace=False)
         pytest.skip("openssl is not installed (it makes the test certificate)")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-keyout", str(key), "-out", str(cert)], capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     blocks = doc_blocks()
     port, redirect_port = free_ports(2)
     server = swap_pattern(blocks["site"], r"^([ \t]*listen) 443 (ssl\b[^;]*;)", rf"\1 127.0.0.1:{port} \2")
@@ -394,10 +427,15 @@ def test_subpath_feed_and_data(subpath_site: tuple[Server, str, Path]) -> None:
     server, prefix, out = subpath_site
     status, headers, body = server.get(prefix + "feed.xml", {"Accept-Encoding": "gzip"})
     assert (status, headers["Content-Type"], headers["Content-Encoding"]) == (
-        200, "application/atom+xml; charset=utf-8", "gzip")
+        200,
+        "application/atom+xml; charset=utf-8",
+        "gzip",
+    )
     assert gzip.decompress(body) == (out / "feed.xml").read_bytes()
-    for name, content_type in (("standards.csv", "text/csv; charset=utf-8"),
-                               ("standards.json", "application/json; charset=utf-8")):
+    for name, content_type in (
+        ("standards.csv", "text/csv; charset=utf-8"),
+        ("standards.json", "application/json; charset=utf-8"),
+    ):
         status, headers, body = server.get(prefix + "data/" + name)
         assert (status, headers["Content-Type"]) == (200, content_type)
         assert body == (out / "data" / name).read_bytes()

@@ -14,8 +14,16 @@ SHOWN = "content/policies/a.md"
 
 
 def build(content_dir: Path, *extra: str) -> object:
-    return run_cli("build", "--content", str(content_dir), "--out", str(content_dir.parent / "output"),
-                   "--today", "2026-11-29", *extra)
+    return run_cli(
+        "build",
+        "--content",
+        str(content_dir),
+        "--out",
+        str(content_dir.parent / "output"),
+        "--today",
+        "2026-11-29",
+        *extra,
+    )
 
 
 def problems_of(result: object) -> list[str]:
@@ -31,35 +39,69 @@ CASES: list[tuple[str, dict[str, str], str]] = [
     ("unknown topic", {P: policy_md(topics="[社会救助, 婚姻登记]")}, f"{SHOWN}:7: 主题分类 “婚姻登记” 不在 site.yaml"),
     ("impossible date", {P: policy_md(date="2024-02-30")}, f"{SHOWN}:6: date（发文日期） 的日期 “2024-02-30” 不存在"),
     ("malformed date", {P: policy_md(date="2024/03/18")}, f"{SHOWN}:6: date（发文日期） 应为日期"),
-    ("written after date", {P: policy_md(written="2024-03-20")}, f"{SHOWN}:7: 成文日期 2024-03-20 不能晚于发文日期 2024-03-18"),
-    ("published before written",
-     {P: policy_md(written="2024-03-10", published="2024-03-09")}, f"{SHOWN}:8: 发布日期 2024-03-09 不能早于成文日期"),
+    (
+        "written after date",
+        {P: policy_md(written="2024-03-20")},
+        f"{SHOWN}:7: 成文日期 2024-03-20 不能晚于发文日期 2024-03-18",
+    ),
+    (
+        "published before written",
+        {P: policy_md(written="2024-03-10", published="2024-03-09")},
+        f"{SHOWN}:8: 发布日期 2024-03-09 不能早于成文日期",
+    ),
     ("index_no format", {P: policy_md(index_no=f"{USCC}/2024-12")}, f"{SHOWN}:3: 索引号 “{USCC}/2024-12” 格式不对"),
-    ("index_no bad USCC check character",
-     {P: policy_md(index_no="11379900005183427F/2024-00001")}, f"{SHOWN}:3: 索引号中的统一社会信用代码 “11379900005183427F” 校验码错误"),
-    ("index_no year differs from date",
-     {P: policy_md(index_no=f"{USCC}/2023-00001")}, f"{SHOWN}:3: 索引号的年份 2023 与发文日期 2024-03-18 的年份 2024 不一致"),
+    (
+        "index_no bad USCC check character",
+        {P: policy_md(index_no="11379900005183427F/2024-00001")},
+        f"{SHOWN}:3: 索引号中的统一社会信用代码 “11379900005183427F” 校验码错误",
+    ),
+    (
+        "index_no year differs from date",
+        {P: policy_md(index_no=f"{USCC}/2023-00001")},
+        f"{SHOWN}:3: 索引号的年份 2023 与发文日期 2024-03-18 的年份 2024 不一致",
+    ),
     ("index_no missing", {P: policy_md(index_no=None)}, f"{SHOWN}:1: 缺少索引号"),
     ("disclosure value", {P: policy_md(disclosure="公开")}, f"{SHOWN}:7: disclosure（公开方式） 的值 “公开” 无效"),
     ("status value", {P: policy_md(status="有效的")}, f"{SHOWN}:7: status（有效性） 的值 “有效的” 无效"),
-    ("summary too long", {P: policy_md(summary="概" * 301)}, f"{SHOWN}:7: summary（内容概述） 过长：301 个字符，最多 300 个"),
-    ("superseded_by unknown", {P: policy_md(status="废止", superseded_by="no-such-policy")},
-     f"{SHOWN}:8: 替代文件 “no-such-policy” 不存在"),
+    (
+        "summary too long",
+        {P: policy_md(summary="概" * 301)},
+        f"{SHOWN}:7: summary（内容概述） 过长：301 个字符，最多 300 个",
+    ),
+    (
+        "superseded_by unknown",
+        {P: policy_md(status="废止", superseded_by="no-such-policy")},
+        f"{SHOWN}:8: 替代文件 “no-such-policy” 不存在",
+    ),
     ("slug invalid", {P: policy_md(slug="Dibao_Banfa")}, f"{SHOWN}:7: slug “Dibao_Banfa” 无效"),
     ("file stem not a slug", {"policies/低保.md": policy_md()}, "content/policies/低保.md:1: slug “低保” 无效"),
-    ("attachment missing", {P: policy_md(attachments="[{file: 2024/form.xlsx, title: 申请表}]")},
-     f"{SHOWN}:7: 附件 “2024/form.xlsx” 不存在"),
-    ("attachment outside files/", {P: policy_md(attachments="[{file: ../site.yaml, title: 配置}]"),
-                                    "files/keep.txt": "x"},
-     f"{SHOWN}:7: 附件路径 “../site.yaml” 必须是 content/files/ 之内的相对路径"),
-    ("attachment absolute", {P: policy_md(attachments="[{file: /etc/passwd, title: 口令}]")},
-     f"{SHOWN}:7: 附件路径 “/etc/passwd” 必须是 content/files/ 之内的相对路径"),
-    ("attachment without title", {P: policy_md(attachments="[{file: a.pdf}]"), "files/a.pdf": "%PDF-1.4"},
-     f"{SHOWN}:7: 缺少必填项 title（标题）（附件）"),
+    (
+        "attachment missing",
+        {P: policy_md(attachments="[{file: 2024/form.xlsx, title: 申请表}]")},
+        f"{SHOWN}:7: 附件 “2024/form.xlsx” 不存在",
+    ),
+    (
+        "attachment outside files/",
+        {P: policy_md(attachments="[{file: ../site.yaml, title: 配置}]"), "files/keep.txt": "x"},
+        f"{SHOWN}:7: 附件路径 “../site.yaml” 必须是 content/files/ 之内的相对路径",
+    ),
+    (
+        "attachment absolute",
+        {P: policy_md(attachments="[{file: /etc/passwd, title: 口令}]")},
+        f"{SHOWN}:7: 附件路径 “/etc/passwd” 必须是 content/files/ 之内的相对路径",
+    ),
+    (
+        "attachment without title",
+        {P: policy_md(attachments="[{file: a.pdf}]"), "files/a.pdf": "%PDF-1.4"},
+        f"{SHOWN}:7: 缺少必填项 title（标题）（附件）",
+    ),
     ("duplicate key", {P: policy_md(body="", title="甲\ntitle: 乙")}, f"{SHOWN}:3: 键 “title” 重复（第 2 行已出现）"),
     ("key and alias both given", {P: policy_md(标题="乙")}, f"{SHOWN}:7: title（标题） 重复出现（第 2 行已给出）"),
-    ("YAML syntax error", {P: "---\ntitle: 甲\ncategory: [社会救助\ndate: 2024-03-18\n---\n正文\n"},
-     f"{SHOWN}:4: YAML 格式错误"),
+    (
+        "YAML syntax error",
+        {P: "---\ntitle: 甲\ncategory: [社会救助\ndate: 2024-03-18\n---\n正文\n"},
+        f"{SHOWN}:4: YAML 格式错误",
+    ),
     ("tab indentation", {P: "---\ntitle: 甲\nattachments:\n\t- file: a\n---\n"}, f"{SHOWN}:4: YAML 格式错误"),
     ("no front matter", {P: "# 标题\n\n正文\n"}, f"{SHOWN}:1: 缺少 YAML 前置元数据"),
     ("unclosed front matter", {P: "---\ntitle: 甲\n"}, f"{SHOWN}:1: 缺少 YAML 前置元数据"),
@@ -86,23 +128,29 @@ def test_duplicate_index_no_names_both_files(content: Callable[..., Path]) -> No
     root = content({"policies/a.md": policy_md(), "policies/b.md": policy_md(title="另一个文件")})
     result = build(root)
     assert result.code == 1
-    assert f"content/policies/b.md:3: 索引号 {USCC}/2024-00001 重复：content/policies/a.md:3 已使用" in problems_of(result)
+    assert f"content/policies/b.md:3: 索引号 {USCC}/2024-00001 重复：content/policies/a.md:3 已使用" in problems_of(
+        result
+    )
 
 
 def test_duplicate_slug_across_folders(content: Callable[..., Path]) -> None:
     root = content({"policies/2023/a.md": policy_md(), "policies/2024/a.md": policy_md(index_no=f"{USCC}/2024-00002")})
     result = build(root)
     assert result.code == 1
-    assert any("content/policies/2024/a.md:1: slug “a” 重复：content/policies/2023/a.md 已使用" in line
-               for line in problems_of(result)), result.err
+    assert any(
+        "content/policies/2024/a.md:1: slug “a” 重复：content/policies/2023/a.md 已使用" in line
+        for line in problems_of(result)
+    ), result.err
 
 
 def test_every_problem_of_a_run_is_reported_together(content: Callable[..., Path]) -> None:
-    root = content({
-        "policies/a.md": policy_md(category="无此分类"),
-        "policies/b.md": policy_md(date="2024-13-01", index_no=f"{USCC}/2024-00002"),
-        "pages/guide.md": "没有前置元数据\n",
-    })
+    root = content(
+        {
+            "policies/a.md": policy_md(category="无此分类"),
+            "policies/b.md": policy_md(date="2024-13-01", index_no=f"{USCC}/2024-00002"),
+            "pages/guide.md": "没有前置元数据\n",
+        }
+    )
     result = build(root)
     assert result.code == 1
     shown = problems_of(result)
@@ -127,8 +175,9 @@ def test_unknown_key_warns_and_fails_under_strict(content: Callable[..., Path]) 
     ok = build(root)
     assert ok.code == 0, ok.err
     assert f"{SHOWN}:7: 警告：未知的键 “colour”" in ok.err
-    strict = run_cli("build", "--content", str(root), "--out", str(root.parent / "out2"), "--today", "2026-11-29",
-                     "--strict")
+    strict = run_cli(
+        "build", "--content", str(root), "--out", str(root.parent / "out2"), "--today", "2026-11-29", "--strict"
+    )
     assert strict.code == 1
     assert f"{SHOWN}:7: 未知的键 “colour”" in strict.err
 
@@ -179,8 +228,10 @@ def test_policies_loaded_on_several_processes_give_what_one_process_gives(conten
     from site_builder.problems import Problems
     from site_builder.sources.policies import load_policies
 
-    files = {f"policies/p{n:02d}.md": policy_md(index_no=f"{USCC}/2024-{n + 100:05d}", doc_no=None)
-             for n in range(2 * cache.PARALLEL_LOADS)}
+    files = {
+        f"policies/p{n:02d}.md": policy_md(index_no=f"{USCC}/2024-{n + 100:05d}", doc_no=None)
+        for n in range(2 * cache.PARALLEL_LOADS)
+    }
     files["policies/p05.md"] = policy_md(date="2024-02-30")
     files["policies/p27.md"] = policy_md(category="无此分类", index_no=f"{USCC}/2024-00127")
     root = content(files)
@@ -217,21 +268,44 @@ records:
 """
 
 TYPO_CASES: list[tuple[str, dict[str, str], str]] = [
-    ("policy", {P: policy_md(category=None, catgory="社会救助")},
-     f"{SHOWN}:6: 缺少必填项 category（组配分类）（政策文件）；第 6 行的 “catgory” 可能是它的笔误"),
-    ("policy, Chinese alias", {P: policy_md(category=None, 组配分="社会救助")},
-     f"{SHOWN}:6: 缺少必填项 category（组配分类）（政策文件）；第 6 行的 “组配分” 可能是它的笔误"),
-    ("policy, other case", {P: policy_md(title=None, Title="标题")},
-     f"{SHOWN}:6: 缺少必填项 title（标题）（政策文件）；第 6 行的 “Title” 可能是它的笔误"),
-    ("attachment", {P: policy_md(attachments="[{file: a.pdf, titel: 申请表}]"), "files/a.pdf": "%PDF-1.4"},
-     f"{SHOWN}:7: 缺少必填项 title（标题）（附件）；第 7 行的 “titel” 可能是它的笔误"),
-    ("page", {"pages/guide.md": "---\nslug: guide\ntitel: 政府信息公开指南\n---\n正文\n"},
-     "content/pages/guide.md:3: 缺少必填项 title（标题）（页面）；第 3 行的 “titel” 可能是它的笔误"),
-    ("standard", {P: policy_md(), "standards/dibao.yaml": STANDARD},
-     "content/standards/dibao.yaml:3: 缺少必填项 unit（单位）（救助保障标准）；第 3 行的 “unti” 可能是它的笔误"),
-    ("roster", {"rosters/2026-11-甲区-城市低保.yaml": ROSTER},
-     ("content/rosters/2026-11-甲区-城市低保.yaml:4: "
-      "缺少必填项 stage（公示类型）（公示名单）；第 4 行的 “stgae” 可能是它的笔误")),
+    (
+        "policy",
+        {P: policy_md(category=None, catgory="社会救助")},
+        f"{SHOWN}:6: 缺少必填项 category（组配分类）（政策文件）；第 6 行的 “catgory” 可能是它的笔误",
+    ),
+    (
+        "policy, Chinese alias",
+        {P: policy_md(category=None, 组配分="社会救助")},
+        f"{SHOWN}:6: 缺少必填项 category（组配分类）（政策文件）；第 6 行的 “组配分” 可能是它的笔误",
+    ),
+    (
+        "policy, other case",
+        {P: policy_md(title=None, Title="标题")},
+        f"{SHOWN}:6: 缺少必填项 title（标题）（政策文件）；第 6 行的 “Title” 可能是它的笔误",
+    ),
+    (
+        "attachment",
+        {P: policy_md(attachments="[{file: a.pdf, titel: 申请表}]"), "files/a.pdf": "%PDF-1.4"},
+        f"{SHOWN}:7: 缺少必填项 title（标题）（附件）；第 7 行的 “titel” 可能是它的笔误",
+    ),
+    (
+        "page",
+        {"pages/guide.md": "---\nslug: guide\ntitel: 政府信息公开指南\n---\n正文\n"},
+        "content/pages/guide.md:3: 缺少必填项 title（标题）（页面）；第 3 行的 “titel” 可能是它的笔误",
+    ),
+    (
+        "standard",
+        {P: policy_md(), "standards/dibao.yaml": STANDARD},
+        "content/standards/dibao.yaml:3: 缺少必填项 unit（单位）（救助保障标准）；第 3 行的 “unti” 可能是它的笔误",
+    ),
+    (
+        "roster",
+        {"rosters/2026-11-甲区-城市低保.yaml": ROSTER},
+        (
+            "content/rosters/2026-11-甲区-城市低保.yaml:4: "
+            "缺少必填项 stage（公示类型）（公示名单）；第 4 行的 “stgae” 可能是它的笔误"
+        ),
+    ),
 ]
 
 
@@ -251,8 +325,10 @@ def test_misspelt_site_yaml_key_is_named_at_its_own_line(content: Callable[..., 
     root = content({}, site_yaml=SITE_YAML.replace("categories:", "categores:"))
     result = build(root)
     assert result.code == 1
-    assert ("content/site.yaml:9: 缺少必填项 categories（组配分类）（site.yaml）；第 9 行的 “categores” 可能是它的笔误"
-            in problems_of(result)), result.err
+    assert (
+        "content/site.yaml:9: 缺少必填项 categories（组配分类）（site.yaml）；第 9 行的 “categores” 可能是它的笔误"
+        in problems_of(result)
+    ), result.err
 
 
 def test_misspelt_optional_key_warning_names_the_key(content: Callable[..., Path]) -> None:
@@ -270,24 +346,50 @@ def test_misspelt_optional_key_warning_names_the_key(content: Callable[..., Path
 
 FULL_WIDTH = "后面用了全角冒号“：”，请改为半角冒号“:”（冒号后再加一个空格，如 "
 FULL_WIDTH_CASES: list[tuple[str, dict[str, str], list[str]]] = [
-    ("between two keys",
-     {P: "---\ntitle: 甲\nindex_no: x\ncategory：社会救助\ndate: 2024-03-18\n---\n正文\n"},
-     [f"{SHOWN}:4: 键名 “category” {FULL_WIDTH}“category: …”）"]),
-    ("last key", {P: "---\ntitle: 甲\ncategory：社会救助\n---\n正文\n"},
-     [f"{SHOWN}:3: 键名 “category” {FULL_WIDTH}“category: …”）"]),
-    ("first key", {P: "---\ntitle：甲\ncategory: 社会救助\n---\n正文\n"},
-     [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）"]),
+    (
+        "between two keys",
+        {P: "---\ntitle: 甲\nindex_no: x\ncategory：社会救助\ndate: 2024-03-18\n---\n正文\n"},
+        [f"{SHOWN}:4: 键名 “category” {FULL_WIDTH}“category: …”）"],
+    ),
+    (
+        "last key",
+        {P: "---\ntitle: 甲\ncategory：社会救助\n---\n正文\n"},
+        [f"{SHOWN}:3: 键名 “category” {FULL_WIDTH}“category: …”）"],
+    ),
+    (
+        "first key",
+        {P: "---\ntitle：甲\ncategory: 社会救助\n---\n正文\n"},
+        [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）"],
+    ),
     ("the only key", {P: "---\ntitle：甲\n---\n正文\n"}, [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）"]),
-    ("two keys, space before the colon", {P: "---\ntitle ：甲\n组配分类：社会救助\ndate: 2024-03-18\n---\n"},
-     [f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）", f"{SHOWN}:3: 键名 “组配分类” {FULL_WIDTH}“组配分类: …”）"]),
-    ("in an attachment", {P: "---\ntitle: 甲\nattachments:\n  - file: a.pdf\n    title：表\ndate: 2024-03-18\n---\n"},
-     [f"{SHOWN}:5: 键名 “title” {FULL_WIDTH}“title: …”）"]),
-    ("indented under the key before", {P: "---\ntitle: 甲\n  category：社会救助\ndate: 2024-03-18\n---\n"},
-     [f"{SHOWN}:3: 键名 “category” {FULL_WIDTH}“category: …”）"]),
-    ("BOM and CRLF", {P: "\ufeff---\r\ntitle: 甲\r\n\r\ncategory：社会救助\r\ndate: 2024-03-18\r\n---\r\n"},
-     [f"{SHOWN}:4: 键名 “category” {FULL_WIDTH}“category: …”）"]),
-    ("a YAML file", {P: policy_md(), "standards/dibao.yaml": STANDARD.replace("unti: ", "unit：")},
-     [f"content/standards/dibao.yaml:3: 键名 “unit” {FULL_WIDTH}“unit: …”）"]),
+    (
+        "two keys, space before the colon",
+        {P: "---\ntitle ：甲\n组配分类：社会救助\ndate: 2024-03-18\n---\n"},
+        [
+            f"{SHOWN}:2: 键名 “title” {FULL_WIDTH}“title: …”）",
+            f"{SHOWN}:3: 键名 “组配分类” {FULL_WIDTH}“组配分类: …”）",
+        ],
+    ),
+    (
+        "in an attachment",
+        {P: "---\ntitle: 甲\nattachments:\n  - file: a.pdf\n    title：表\ndate: 2024-03-18\n---\n"},
+        [f"{SHOWN}:5: 键名 “title” {FULL_WIDTH}“title: …”）"],
+    ),
+    (
+        "indented under the key before",
+        {P: "---\ntitle: 甲\n  category：社会救助\ndate: 2024-03-18\n---\n"},
+        [f"{SHOWN}:3: 键名 “category” {FULL_WIDTH}“category: …”）"],
+    ),
+    (
+        "BOM and CRLF",
+        {P: "\ufeff---\r\ntitle: 甲\r\n\r\ncategory：社会救助\r\ndate: 2024-03-18\r\n---\r\n"},
+        [f"{SHOWN}:4: 键名 “category” {FULL_WIDTH}“category: …”）"],
+    ),
+    (
+        "a YAML file",
+        {P: policy_md(), "standards/dibao.yaml": STANDARD.replace("unti: ", "unit：")},
+        [f"content/standards/dibao.yaml:3: 键名 “unit” {FULL_WIDTH}“unit: …”）"],
+    ),
 ]
 
 

@@ -26,11 +26,44 @@ from site_builder.sources.yamldoc import load_yaml
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Text that looks like front matter often enough to reach the YAML parser and the field readers.
-FRAGMENTS = st.sampled_from([
-    "---\n", "---", "\n", "title: ", "标题：", "date: 2024-02-30", "- ", "  ", "\t", ": ", "[", "]", "{", "}",
-    "\"", "'", "&a ", "*a", "!!python/object ", "!!binary ", "<<: ", "? ", "|\n", ">\n", "#", "...\n", "\r\n",
-    "\ufeff", "\x00", "\x07", "\u2028", "\x85", "%YAML 1.1\n", "索引号: 11379900005183427E/2024-00001\n",
-])
+FRAGMENTS = st.sampled_from(
+    [
+        "---\n",
+        "---",
+        "\n",
+        "title: ",
+        "标题：",
+        "date: 2024-02-30",
+        "- ",
+        "  ",
+        "\t",
+        ": ",
+        "[",
+        "]",
+        "{",
+        "}",
+        '"',
+        "'",
+        "&a ",
+        "*a",
+        "!!python/object ",
+        "!!binary ",
+        "<<: ",
+        "? ",
+        "|\n",
+        ">\n",
+        "#",
+        "...\n",
+        "\r\n",
+        "\ufeff",
+        "\x00",
+        "\x07",
+        "\u2028",
+        "\x85",
+        "%YAML 1.1\n",
+        "索引号: 11379900005183427E/2024-00001\n",
+    ]
+)
 FRONT_MATTERISH = st.lists(st.one_of(FRAGMENTS, st.text(max_size=8)), max_size=40).map("".join)
 
 
@@ -83,7 +116,7 @@ def test_bytes_behind_a_valid_opening_never_crash_the_loader(tmp_path: Path, dat
 KEYS = st.text(alphabet=st.characters(categories=["L", "N"], include_characters="_-"), min_size=1, max_size=12)
 SCALARS = st.one_of(
     st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc"]), max_size=30),
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.booleans(),
     st.none(),
     st.floats(allow_nan=False, allow_infinity=False),
@@ -96,8 +129,12 @@ VALUES = st.recursive(
 )
 
 
-BODY = st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"],
-                                      exclude_characters="\ufffe\uffff", include_characters="\n"), max_size=60)
+BODY = st.text(
+    alphabet=st.characters(
+        exclude_categories=["Cs", "Cc", "Zl", "Zp"], exclude_characters="\ufffe\uffff", include_characters="\n"
+    ),
+    max_size=60,
+)
 
 
 @SETTINGS
@@ -172,8 +209,9 @@ def test_escaping_text_for_html_finds_the_same_numbers(before: str, number: str,
 
 @settings(max_examples=300, deadline=None)
 @given(before=AROUND, number=NUMBERS, after=AROUND, data=st.data())
-def test_the_gate_reads_numbers_written_as_character_references(before: str, number: str, after: str,
-                                                                data: st.DataObject) -> None:
+def test_the_gate_reads_numbers_written_as_character_references(
+    before: str, number: str, after: str, data: st.DataObject
+) -> None:
     styles = [lambda c: c, lambda c: f"&#{ord(c)};", lambda c: f"&#x{ord(c):x};", lambda c: f"&#X{ord(c):X};"]
     encoded = "".join(data.draw(st.sampled_from(styles))(c) for c in number)
     page = f"<p>{html.escape(before)} {encoded} {html.escape(after)}</p>\n"
@@ -183,6 +221,7 @@ def test_the_gate_reads_numbers_written_as_character_references(before: str, num
 
 
 # --- bank cards: real issuers are caught in any form, other 19-digit ids are not (issue 19) ------
+
 
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" if c == " " else c for c in text)
@@ -224,8 +263,37 @@ def test_every_card_with_a_real_issuer_is_caught_in_any_form(card: str, before: 
     assert [f for f in scan_text(f"{before} {other} {after}") if f.kind == BANK_CARD] == []
 
 
-NO_ISSUER = st.sampled_from(["0", "1", "7", "80", "82", "83", "84", "85", "86", "87", "88", "89", "90", "91", "92",
-                             "93", "94", "96", "97", "98", "99", "20", "21", "31", "32", "33", "35"])
+NO_ISSUER = st.sampled_from(
+    [
+        "0",
+        "1",
+        "7",
+        "80",
+        "82",
+        "83",
+        "84",
+        "85",
+        "86",
+        "87",
+        "88",
+        "89",
+        "90",
+        "91",
+        "92",
+        "93",
+        "94",
+        "96",
+        "97",
+        "98",
+        "99",
+        "20",
+        "21",
+        "31",
+        "32",
+        "33",
+        "35",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -235,6 +303,9 @@ def test_a_19_digit_id_with_no_issuer_is_no_card(prefix: str, data: st.DataObjec
     number = _card(prefix + body)
     if card_issuer(number) is not None:  # 35xx and 2221–2720 are JCB and Mastercard
         return
-    for text in (f"{before} {number} {after}", f"{before}https://www.example.gov.cn/bmxxgknb/{number}.html{after}",
-                 f"{before}{_full_width(number)}{after}"):
+    for text in (
+        f"{before} {number} {after}",
+        f"{before}https://www.example.gov.cn/bmxxgknb/{number}.html{after}",
+        f"{before}{_full_width(number)}{after}",
+    ):
         assert scan_text(text) == [], text

@@ -602,7 +602,9 @@ def test_warm_build_decodes_no_roster_rows(content: Content, monkeypatch: pytest
     assert cold.code == 0, cold.err
     assert rendered == [4, 2, 2, 3]  # pages of 4 rows: [东×4] [东×2, 西×2] [西×3], cut by community
     assert (4, 6) in decoded and (6, 8) in decoded  # a page's blocks, not the whole roster
-    numbers = [c.get_text(strip=True) for c in soup(out / "rosters/big/page-2/index.html").select(".roster-table td.num")]
+    numbers = [
+        c.get_text(strip=True) for c in soup(out / "rosters/big/page-2/index.html").select(".roster-table td.num")
+    ]
     assert numbers[::3] == ["5", "6", "7", "8"]
     rendered.clear()
     decoded.clear()

@@ -100,7 +100,11 @@ def test_breadcrumbs(sample_output: Path) -> None:
     page = soup(sample_output / "policies" / "dibao-shenhe-queren-banfa" / "index.html")
     crumbs = page.find("nav", class_="breadcrumbs").find_all("li")
     assert [li.get_text(strip=True) for li in crumbs[:3]] == ["首页", "政府信息公开目录", "规范性文件"]
-    assert [li.a["href"] for li in crumbs[:3]] == ["../../", "../../catalog/", "../../catalog/%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6/"]
+    assert [li.a["href"] for li in crumbs[:3]] == [
+        "../../",
+        "../../catalog/",
+        "../../catalog/%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6/",
+    ]
     assert crumbs[-1].get("aria-current") == "page" and crumbs[-1].a is None
 
 
@@ -175,7 +179,15 @@ def test_home_page(sample_output: Path) -> None:
     page = soup(sample_output / "index.html")
     assert page.find("h1").get_text(strip=True) == "示范市民政局政府信息公开"
     nav = [a.get_text(strip=True) for a in page.find("nav", class_="main-nav").find_all("a")]
-    for item in ("首页", "政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "搜索", "依申请公开"):
+    for item in (
+        "首页",
+        "政府信息公开指南",
+        "政府信息公开制度",
+        "法定主动公开内容",
+        "政府信息公开年报",
+        "搜索",
+        "依申请公开",
+    ):
         assert item in nav
     request = page.find("nav", class_="main-nav").find("a", string="依申请公开")
     assert request["href"] == "https://www.shifan.example.gov.cn/ysqgk/"

@@ -251,8 +251,11 @@ def test_only_the_search_api_is_published(sample_output: Path) -> None:
 def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
     from site_builder.search import Shard, shard_pages
 
-    pages = [(f"policies/{year}-{n}/index.html", year) for year, count in
-             ((2016, 3), (2017, 2), (2018, 4), (2019, 1), (2020, 6)) for n in range(count)]
+    pages = [
+        (f"policies/{year}-{n}/index.html", year)
+        for year, count in ((2016, 3), (2017, 2), (2018, 4), (2019, 1), (2020, 6))
+        for n in range(count)
+    ]
     pages.append(("guide/index.html", None))
     monkey = pytest.MonkeyPatch()
     monkey.setattr("site_builder.search.SHARD_PAGES", 5)

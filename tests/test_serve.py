@@ -55,9 +55,22 @@ def serving(root: Path, tmp_path: Path) -> Iterator[int]:
     port = free_port()
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(root), "--out", str(tmp_path / "out"),
-         "--port", str(port), "--today", "2026-11-29"],
-        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--content",
+            str(root),
+            "--out",
+            str(tmp_path / "out"),
+            "--port",
+            str(port),
+            "--today",
+            "2026-11-29",
+        ],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield port
@@ -119,8 +132,11 @@ def test_an_edit_is_served_before_the_search_index_is_rebuilt(
         return body.decode("utf-8")
 
     log: list[str] = []
-    preview = Preview(Options(content_dir=root, out_dir=out, today=date(2026, 11, 29)), log.append,
-                      reload=lambda: served.append(get("/policies/a/")))
+    preview = Preview(
+        Options(content_dir=root, out_dir=out, today=date(2026, 11, 29)),
+        log.append,
+        reload=lambda: served.append(get("/policies/a/")),
+    )
     preview.rebuild()
     assert len(served) == 1 and "第一版正文" in served[0]
 
@@ -299,8 +315,12 @@ def test_the_preview_decodes_the_wsgi_path_and_sends_a_folder_without_its_slash_
     def request(path: str) -> tuple[str, dict[str, str], str]:
         answer: list[tuple[str, dict[str, str]]] = []
         wsgi_path = path.encode("utf-8").decode("latin-1")  # as the server hands it over (PEP 3333)
-        body = b"".join(preview.wsgi({"PATH_INFO": wsgi_path, "QUERY_STRING": ""},
-                                     lambda status, headers: answer.append((status, dict(headers)))))
+        body = b"".join(
+            preview.wsgi(
+                {"PATH_INFO": wsgi_path, "QUERY_STRING": ""},
+                lambda status, headers: answer.append((status, dict(headers))),
+            )
+        )
         return answer[0][0], answer[0][1], body.decode("utf-8")
 
     assert request("/catalog/社会救助/")[::2] == ("200 OK", "<body>社会救助</body>")
@@ -373,8 +393,11 @@ def test_an_edit_that_adds_or_fixes_a_warning_reloads_the_browsers_with_the_new_
     def page() -> str:
         return b"".join(preview.wsgi({"PATH_INFO": "/policies/a/"}, lambda status, headers: None)).decode("utf-8")
 
-    preview = Preview(Options(content_dir=root, out_dir=tmp_path / "out", today=date(2026, 11, 29)), log.append,
-                      reload=lambda: shown.append(page()))
+    preview = Preview(
+        Options(content_dir=root, out_dir=tmp_path / "out", today=date(2026, 11, 29)),
+        log.append,
+        reload=lambda: shown.append(page()),
+    )
     preview.rebuild()
     assert len(shown) == 1 and "preview-warnings" not in shown[0]
 
@@ -401,9 +424,24 @@ def test_serve_on_a_busy_port_says_so_before_building_and_exits_2(content: Calla
         busy.listen()
         port = busy.getsockname()[1]
         proc = subprocess.run(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--content", str(root), "--out", str(tmp_path / "out"),
-             "--port", str(port), "--today", "2026-11-29"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "serve",
+                "--content",
+                str(root),
+                "--out",
+                str(tmp_path / "out"),
+                "--port",
+                str(port),
+                "--today",
+                "2026-11-29",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     assert proc.returncode == 2, proc.stderr
     assert f"端口 {port} 已被占用" in proc.stderr
@@ -436,8 +474,7 @@ def test_a_worker_killed_during_a_preview_build_is_shown_and_the_preview_goes_on
 
     root = copy_content(tmp_path / "content")
     log: list[str] = []
-    preview = Preview(Options(content_dir=root, out_dir=tmp_path / "out", today=date(2026, 11, 29), jobs=2),
-                      log.append)
+    preview = Preview(Options(content_dir=root, out_dir=tmp_path / "out", today=date(2026, 11, 29), jobs=2), log.append)
     monkeypatch.setenv("SITE_BUILDER_PAUSE", "worker")  # the workers wait at their first task
     before = set(_children())
     build = threading.Thread(target=preview.rebuild)

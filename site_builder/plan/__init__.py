@@ -132,8 +132,13 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += search.plan_search(site, entries)  # after every searchable page
     entries += plan_static(template_dir)
     entries.append(
-        Render("404.html", "404.html", Meta("页面未找到", (HOME_CRUMB, ("页面未找到", None)), noindex=True),
-               {"absolute_root": urlsplit(site.config.base_url).path or "/"}, sitemap=False)
+        Render(
+            "404.html",
+            "404.html",
+            Meta("页面未找到", (HOME_CRUMB, ("页面未找到", None)), noindex=True),
+            {"absolute_root": urlsplit(site.config.base_url).path or "/"},
+            sitemap=False,
+        )
     )
     # Final step, after every other entry: the feed, sitemap and robots.txt list what is planned above.
     entries += feeds.plan_feeds(site, entries)

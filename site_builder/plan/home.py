@@ -16,9 +16,13 @@ def plan_home(site: Site) -> list[Entry]:
             "index.html",
             "home.html",
             Meta(site.config.title, (("首页", None),), description=site.config.description, nav="home"),
-            {"latest": site.policies[:8], "category_counts": counts, "years": site.policy_years(),
-             "rosters": site.rosters,
-             "standards": home_standards(site)},
+            {
+                "latest": site.policies[:8],
+                "category_counts": counts,
+                "years": site.policy_years(),
+                "rosters": site.rosters,
+                "standards": home_standards(site),
+            },
             lastmod=site.policies[0].published if site.policies else None,
         )
     ]

@@ -41,7 +41,11 @@ def check_paths(entries: Iterable[Entry], content_dir: Path) -> None:
         key = _fold(entry.path)
         first = exact.get(entry.path) or folded.get(key)
         if first is not None:
-            same = "" if first.path == entry.path else f"与 {first.path} 只有大小写或字形不同，在 Windows 和 macOS 上是同一个文件；"
+            same = (
+                ""
+                if first.path == entry.path
+                else f"与 {first.path} 只有大小写或字形不同，在 Windows 和 macOS 上是同一个文件；"
+            )
             problems.error(
                 *_blame(first, entry, site_yaml),
                 f"输出路径冲突：{_describe(first, problems)} 和 {_describe(entry, problems)} 都会写到 {entry.path}"

@@ -122,9 +122,19 @@ def plan_pages(site: Site) -> list[Entry]:
             Render(
                 f"{page.slug}/index.html",
                 "page.html",
-                Meta(page.title, crumbs, article=article, description=page.summary, nav=nav,
-                     column={"ColumnName": page.title, "ColumnDescription": page.summary or page.title,
-                             "ColumnKeywords": page.title, "ColumnType": "信息公开"}),
+                Meta(
+                    page.title,
+                    crumbs,
+                    article=article,
+                    description=page.summary,
+                    nav=nav,
+                    column={
+                        "ColumnName": page.title,
+                        "ColumnDescription": page.summary or page.title,
+                        "ColumnKeywords": page.title,
+                        "ColumnType": "信息公开",
+                    },
+                ),
                 {"page": page},
                 markdown=page.body,
                 searchable=True,
@@ -135,12 +145,18 @@ def plan_pages(site: Site) -> list[Entry]:
         Render(
             "annual-reports/index.html",
             "reports.html",
-            Meta("政府信息公开年报", (HOME_CRUMB, ("政府信息公开年报", None)), nav="reports",
-                 column={"ColumnName": "政府信息公开年报", "ColumnDescription": "历年政府信息公开工作年度报告",
-                         "ColumnKeywords": "政府信息公开年报,年度报告", "ColumnType": "信息公开"}),
+            Meta(
+                "政府信息公开年报",
+                (HOME_CRUMB, ("政府信息公开年报", None)),
+                nav="reports",
+                column={
+                    "ColumnName": "政府信息公开年报",
+                    "ColumnDescription": "历年政府信息公开工作年度报告",
+                    "ColumnKeywords": "政府信息公开年报,年度报告",
+                    "ColumnType": "信息公开",
+                },
+            ),
             {"reports": site.annual_reports},
         )
     )
     return entries
-
-

@@ -112,8 +112,18 @@ def _class_of(chars: str) -> str:
 _DIGIT_CHARS = normalized_to("0123456789")
 _SEPARATOR_CHARS = normalized_to(" -") + "".join(
     chr(code)
-    for code in (0x09, 0x0D, 0x0C, 0x0B, 0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
-                 *range(0x2060, 0x2065), 0xFEFF)
+    for code in (
+        0x09,
+        0x0D,
+        0x0C,
+        0x0B,
+        0x00AD,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        0xFEFF,
+    )
 )
 _DIGIT = _class_of(_DIGIT_CHARS)
 _SEPARATOR = _class_of(_SEPARATOR_CHARS)
@@ -373,7 +383,9 @@ class _Places:
         for index, item in enumerate(doc.data[name]):
             if isinstance(item, dict):
                 self.keys[doc.line(name, index)] = {
-                    COLUMN_BY_NAME[str(raw)].key: doc.line(name, index, raw) for raw in item if str(raw) in COLUMN_BY_NAME
+                    COLUMN_BY_NAME[str(raw)].key: doc.line(name, index, raw)
+                    for raw in item
+                    if str(raw) in COLUMN_BY_NAME
                 }
 
     def of(self, line: int, key: str) -> tuple[int, str]:
@@ -397,9 +409,7 @@ def _name_message(name: str) -> str:
     return f"个人信息：户主姓名未遮蔽，应写作 “{mask_name(name)}”"
 
 
-def check_output(
-    root: Path, label: str, allow: frozenset[str], only: Iterable[str] | None = None
-) -> list[Problem]:
+def check_output(root: Path, label: str, allow: frozenset[str], only: Iterable[str] | None = None) -> list[Problem]:
     """Every finding in the files under ``root`` (or just the relative paths ``only``: what this
     build wrote, when the rest was checked by the build that wrote it), as ``<label>/<path>:line``."""
     problems: list[Problem] = []

@@ -543,7 +543,6 @@ class _Batch:
         summary.persons += record.persons
         summary.amount += record.amount
 
-
     def _sensitive_cells(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         """(key, message) of each 类别, 救助事由 or 备注 cell that names sensitive personal
         information or is not a coarse category; the message shows only a masked word."""

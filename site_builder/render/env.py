@@ -92,6 +92,8 @@ def _relpath(path: str, start: str) -> str:
             break
         common += 1
     return "/".join(("..",) * (len(here) - common) + to[common:]) or "."
+
+
 @jinja2.pass_context
 def _url_for(context: Any, target: str) -> str:
     root = context.get("absolute_root")

@@ -25,9 +25,41 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from .env import relative_url
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i",
-    "a", "blockquote", "code", "pre", "table", "caption", "thead", "tbody", "tr", "th", "td",
-    "div", "span", "sup", "sub", "dl", "dt", "dd", "img", "abbr",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "span",
+    "sup",
+    "sub",
+    "dl",
+    "dt",
+    "dd",
+    "img",
+    "abbr",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -180,8 +212,20 @@ class _QuickInline(InlineProcessor):  # type: ignore[misc]
 # Python-Markdown's own block processors, and the tables and sane_lists ones (same names). With
 # these and no others, a one-line block starting with a letter is a paragraph (see below).
 _STOCK_BLOCKS = frozenset(
-    {"empty", "indent", "code", "hashheader", "setextheader", "hr", "olist", "ulist", "quote", "reference", "table",
-     "paragraph"}
+    {
+        "empty",
+        "indent",
+        "code",
+        "hashheader",
+        "setextheader",
+        "hr",
+        "olist",
+        "ulist",
+        "quote",
+        "reference",
+        "table",
+        "paragraph",
+    }
 )
 
 

@@ -115,7 +115,8 @@ def check_slug(slug: str, path: Path, line: int, problems: Problems) -> bool:
     if SLUG.match(slug):
         return True
     problems.error(
-        path, line,
+        path,
+        line,
         f"slug “{slug}” 无效：只能使用小写字母、数字和连字符（a-z、0-9、-），如 dibao-banfa",
     )
     return False

@@ -178,14 +178,10 @@ def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) 
             bad()
             return None
         if field.choices and value not in field.choices:
-            problems.error(
-                path, line, f"{field.label} 的值 “{value}” 无效，只能是：{'、'.join(field.choices)}"
-            )
+            problems.error(path, line, f"{field.label} 的值 “{value}” 无效，只能是：{'、'.join(field.choices)}")
             return None
         if field.max_len is not None and len(value) > field.max_len:
-            problems.error(
-                path, line, f"{field.label} 过长：{len(value)} 个字符，最多 {field.max_len} 个"
-            )
+            problems.error(path, line, f"{field.label} 过长：{len(value)} 个字符，最多 {field.max_len} 个")
             return None
         return value or None
     if kind == "date":

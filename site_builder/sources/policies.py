@@ -141,13 +141,15 @@ def load_policy(path: Path, config: SiteConfig, problems: Problems) -> Policy | 
     category = f["category"]
     if category and category not in config.categories:
         problems.error(
-            path, f.line("category"),
+            path,
+            f.line("category"),
             f"组配分类 “{category}” 不在 site.yaml 的 categories 中（可选：{'、'.join(config.categories)}）",
         )
     for topic in f["topics"] or ():
         if topic not in config.topics:
             problems.error(
-                path, f.line("topics"),
+                path,
+                f.line("topics"),
                 f"主题分类 “{topic}” 不在 site.yaml 的 topics 中（可选：{'、'.join(config.topics)}）",
             )
 
@@ -165,7 +167,8 @@ def load_policy(path: Path, config: SiteConfig, problems: Problems) -> Policy | 
         _check_index_no(index_no, issued, path, f.line("index_no"), problems)
     elif disclosure == "主动公开" and not f["draft"]:
         problems.error(
-            path, f.lines.get("index_no", 1),
+            path,
+            f.lines.get("index_no", 1),
             "缺少索引号 index_no（索引号）：主动公开的文件必须有索引号，"
             f"格式为 {config.uscc or '<统一社会信用代码>'}/<年份>-<5 位序号>",
         )
@@ -208,7 +211,8 @@ def _check_index_no(index_no: str, issued: date | None, path: Path, line: int, p
     match = INDEX_NO.match(index_no)
     if not match:
         problems.error(
-            path, line,
+            path,
+            line,
             f"索引号 “{index_no}” 格式不对：应为 <18 位统一社会信用代码>/<年份>-<5 位序号>，"
             "如 11379900005183427E/2024-00012",
         )

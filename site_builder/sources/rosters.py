@@ -155,8 +155,10 @@ def load_rosters(
                 f"名单 CSV 缺少同名的元数据文件 {path.stem}.yaml（写明项目、区县、期别、公示类型和公示开始日期）",
             )
     loads = [
-        ([path, *([path.with_suffix(".csv")] if path.with_suffix(".csv").is_file() else [])],
-         partial(load_roster, path, config))
+        (
+            [path, *([path.with_suffix(".csv")] if path.with_suffix(".csv").is_file() else [])],
+            partial(load_roster, path, config),
+        )
         for path in sorted(yamls)
     ]
     return [r for r in cached_each(cache, "roster", loads, problems, processes) if r is not None]
@@ -237,7 +239,9 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
         persons=records.persons,
         amount=records.amount,
         lines=dict(f.lines),
-        digest=digest(path.as_posix(), path.read_bytes(), records_source.read_bytes() if records_source != path else b""),
+        digest=digest(
+            path.as_posix(), path.read_bytes(), records_source.read_bytes() if records_source != path else b""
+        ),
     )
 
 
@@ -307,7 +311,7 @@ class RowChecker:
         )
 
     def _name_verdict(self, name: str) -> str:
-        """"" if ``name`` may be published, else the message; a pure function of the name, so
+        """ "" if ``name`` may be published, else the message; a pure function of the name, so
         remembered: the checks run once per distinct name rather than once per row."""
         verdict = self._name_verdicts.get(name)
         if verdict is None:

@@ -57,7 +57,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
     for number, row in enumerate(text.split("\n") if len(text) > MAX_LINE_CHARS else (), 1):
         if len(row) > MAX_LINE_CHARS:
             problems.error(
-                path, number,
+                path,
+                number,
                 f"这一行过长：{len(row)} 个字符，一行最多 {MAX_LINE_CHARS} 个（是否粘贴了图片或其他二进制数据？请分段）",
             )
             ok = False

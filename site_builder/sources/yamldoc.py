@@ -115,7 +115,8 @@ class _Builder:
                 name = name if isinstance(name, str) else str(name)
                 if name in result:
                     self.problems.error(
-                        self.path, self.line_of(key_node),
+                        self.path,
+                        self.line_of(key_node),
                         f"键 “{name}” 重复（第 {self.lines[key + (name,)]} 行已出现）",
                     )
                     self.ok = False
@@ -163,9 +164,7 @@ def load_yaml_file(path: Path, problems: Problems) -> YamlDoc | None:
     return load_yaml(text, path, problems)
 
 
-def load_yaml(
-    text: str, path: Path, problems: Problems, first_line: int = 1
-) -> YamlDoc | None:
+def load_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -> YamlDoc | None:
     """Parse one YAML document; record every problem with its file line and return None on any."""
     offset = first_line - 1
     loader = _Loader(text)
@@ -182,8 +181,13 @@ def load_yaml(
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = text.count("\n", 0, max(exc.position, 0)) + first_line
-        problems.error(path, line, f"YAML 格式错误：不允许的字符 U+{exc.character:04X}" if isinstance(exc.character, int)
-                       else f"YAML 格式错误：{_one_line(exc.reason)}")
+        problems.error(
+            path,
+            line,
+            f"YAML 格式错误：不允许的字符 U+{exc.character:04X}"
+            if isinstance(exc.character, int)
+            else f"YAML 格式错误：{_one_line(exc.reason)}",
+        )
         return None
     except yaml.YAMLError as exc:
         problems.error(path, first_line, f"YAML 格式错误：{_one_line(str(exc))}")
@@ -274,7 +278,7 @@ def _describe(exc: yaml.MarkedYAMLError, text: str = "") -> str:
 
 
 def _tag(tag: str) -> str:
-    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
 _FRIENDLY = (  # (context, problem) fragments of PyYAML's messages → what to tell staff

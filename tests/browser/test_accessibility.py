@@ -468,8 +468,10 @@ def test_print_hides_the_navigation_inside_main(open_page: Callable[..., Watched
     page = watched.page
     for path in ("catalog/", "rosters/2026-11-中心区-城市低保/page-2/"):
         watched.goto(path)
-        page.evaluate("() => { const n = document.createElement('nav'); n.innerHTML = '<a href=\"../\">新导航</a>';"
-                      " document.querySelector('main').append(n); }")
+        page.evaluate(
+            "() => { const n = document.createElement('nav'); n.innerHTML = '<a href=\"../\">新导航</a>';"
+            " document.querySelector('main').append(n); }"
+        )
         page.emulate_media(media="screen")
         assert page.locator("main nav").count() > 0 and page.locator("main nav").first.is_visible(), path
         page.emulate_media(media="print")

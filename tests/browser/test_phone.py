@@ -141,8 +141,10 @@ def test_standards_index_says_how_many_districts_and_shows_each(open_page: Calla
     rows = table.locator("tbody tr")
     assert rows.count() >= 10
     for i in range(rows.count()):
-        labels = rows.nth(i).locator("td[data-label]").evaluate_all(
-            "cells => cells.filter(c => c.checkVisibility()).map(c => c.dataset.label)"
+        labels = (
+            rows.nth(i)
+            .locator("td[data-label]")
+            .evaluate_all("cells => cells.filter(c => c.checkVisibility()).map(c => c.dataset.label)")
         )
         assert [label for label in labels if label in districts] == districts
 

@@ -67,8 +67,13 @@ def printed_lines(pdf: bytes, folder: Path) -> list[str]:
         pytest.skip("pdftotext not found: install poppler-utils (bash scripts/setup.sh --test)")
     path = folder / "page.pdf"
     path.write_bytes(pdf)
-    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
-                            capture_output=True, check=True, text=True, encoding="utf-8")
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+        encoding="utf-8",
+    )
     lines = (re.sub(r"\s+", "", line) for line in result.stdout.splitlines())
     return [re.sub(r"https?://[\w./%#?=&~:+-]*", "", line).replace("（）", "") for line in lines]
 
@@ -87,7 +92,7 @@ def find_cell(lines: list[str], item: str, after: tuple[int, int]) -> tuple[int,
     for i in range(line, len(lines)):
         at = lines[i].find(item[:2], column if i == line else 0)
         while at >= 0:
-            rest = item[common_prefix(lines[i][at:], item):]
+            rest = item[common_prefix(lines[i][at:], item) :]
             j = i
             while rest and j < i + LOOK_AHEAD and j + 1 < len(lines):
                 j += 1

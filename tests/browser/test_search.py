@@ -438,4 +438,3 @@ def test_an_index_in_parts_finds_and_lists_like_one(
     dates = [re.search(r"日期：(\S+)", r["meta"]).group(1) for r in listed]  # type: ignore[union-attr]
     assert dates == sorted(dates, reverse=True)
     assert watched.console_errors == []
-
