@@ -169,8 +169,6 @@ class SourceCache:
     def __init__(self, store: Store, context: str):
         self.store = store
         self.context = context  # digest of whatever else the checks read (site.yaml, files/)
-        self.hits = 0
-        self.misses = 0
 
     def lookup(
         self, kind: str, files: Sequence[Path]
@@ -187,9 +185,7 @@ class SourceCache:
         fingerprint = digest(*parts)
         hit = self.store.get(key)
         if hit is not None and hit[0] == fingerprint:
-            self.hits += 1
             return key, fingerprint, (hit[1], hit[2])
-        self.misses += 1
         return key, fingerprint, None
 
     def remember(self, key: Any, fingerprint: str, outcome: tuple[Any, tuple[Problem, ...]]) -> None:

@@ -99,10 +99,6 @@ class SiteConfig:
     def domain(self) -> str:
         return urlsplit(self.base_url).netloc
 
-    @property
-    def path_file(self) -> Path:
-        return self.content_dir / "site.yaml"
-
 
 def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> SiteConfig | None:
     """Read and check ``site.yaml``; None (with problems recorded) when it is unusable."""

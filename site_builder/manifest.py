@@ -30,27 +30,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_record(root: Path, path: Path) -> dict[str, Any]:
-    return {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size, "sha256": sha256_file(path)}
-
-
-def build_manifest(root: Path) -> dict[str, Any]:
-    """The manifest of every file under ``root`` (except an earlier manifest), sorted by path."""
-    records = [
-        file_record(root, path)
-        for path in root.rglob("*")
-        if path.is_file() and path.relative_to(root).as_posix() != MANIFEST_NAME
-    ]
-    return _manifest(records)
-
-
-def write_manifest(root: Path) -> int:
-    """Write ``root/manifest.json``; returns the number of files it lists."""
-    manifest = build_manifest(root)
-    (root / MANIFEST_NAME).write_bytes(_encode(manifest))
-    return len(manifest["files"])
-
-
 def manifest_bytes(files: Mapping[str, tuple[int, str]]) -> bytes:
     """The manifest of a site whose files are known without reading them: path → (size, sha256).
 

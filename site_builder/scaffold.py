@@ -28,10 +28,6 @@ _TOKEN = re.compile(r"[!-~]+(?:[^\s!-~]+[!-~]+)*|\s+|.")
 _NO_LINE_START = frozenset("，。、；：？！）》」』”’")  # Chinese punctuation that ends a phrase
 
 
-class ScaffoldError(Exception):
-    pass
-
-
 def _columns(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 

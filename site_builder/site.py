@@ -52,10 +52,6 @@ class Site:
         return {p.slug: p for p in self.policies}
 
     @property
-    def pages_by_slug(self) -> dict[str, Page]:
-        return {p.slug: p for p in self.pages}
-
-    @property
     def annual_reports(self) -> tuple[Page, ...]:
         reports = [p for p in self.pages if p.report_year is not None]
         return tuple(sorted(reports, key=lambda p: p.report_year or 0, reverse=True))

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from site_builder.manifest import build_manifest, write_manifest
+from site_builder.manifest import manifest_bytes
 
 
 def test_manifest_lists_every_file_of_the_output(sample_output: Path) -> None:
@@ -25,13 +25,11 @@ def test_manifest_lists_every_file_of_the_output(sample_output: Path) -> None:
     assert "search/index.html" in paths and "feed.xml" in paths and "sitemap.xml" in paths
 
 
-def test_manifest_is_deterministic_and_ignores_an_older_manifest(tmp_path: Path) -> None:
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "社会救助.html").write_text("救助", encoding="utf-8")
-    (tmp_path / "a.txt").write_bytes(b"x")
-    assert write_manifest(tmp_path) == 2
-    first = (tmp_path / "manifest.json").read_bytes()
-    assert write_manifest(tmp_path) == 2
-    assert (tmp_path / "manifest.json").read_bytes() == first
-    assert [f["path"] for f in build_manifest(tmp_path)["files"]] == ["a.txt", "b/社会救助.html"]
+def test_manifest_is_sorted_by_path_whatever_the_order_and_leaves_out_an_older_manifest() -> None:
+    files = {"b/社会救助.html": (6, "bb"), "manifest.json": (9, "mm"), "a.txt": (1, "aa")}
+    first = manifest_bytes(files)
+    assert manifest_bytes(dict(reversed(list(files.items())))) == first
+    manifest = json.loads(first)
+    assert [f["path"] for f in manifest["files"]] == ["a.txt", "b/社会救助.html"]
+    assert manifest["files"][0] == {"path": "a.txt", "size": 1, "sha256": "aa"}
     assert "社会救助" in first.decode("utf-8")  # paths as written, not \u escapes

@@ -20,7 +20,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,6 @@ from ..config import load_config
 from ..problems import ContentError, Problems
 from ..sources.rosters import (
     COLUMNS,
-    NOTICE_DAYS,
     PERIOD,
     PRELIMINARY,
     ROSTER_SLUG,
@@ -629,10 +628,3 @@ def _check_arguments(
         raise ImportUsageError(f"--stage 只能是：{'、'.join(STAGES)}")
     if publish_until is not None and publish_until < publish_from:
         raise ImportUsageError(f"--publish-until {publish_until} 不能早于 --publish-from {publish_from}")
-
-
-def notice_end(stage: str, publish_from: date, publish_until: date | None) -> date | None:
-    """The last day of the 公示期 as the loader will compute it (for the import report)."""
-    if publish_until is None and stage == PRELIMINARY:
-        return publish_from + timedelta(days=NOTICE_DAYS - 1)
-    return publish_until

@@ -127,10 +127,6 @@ class Roster:
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
 
-    def in_force(self, today: date) -> bool:
-        """Within its own 公示期 (a newer period may still replace a 长期公示 list)."""
-        return self.publish_from <= today and (self.publish_until is None or today <= self.publish_until)
-
 
 def default_title(program: str, district: str, period: str, stage: str) -> str:
     """中心区2026年11月城市低保长期公示名单 — what the importer writes and the loader assumes."""
