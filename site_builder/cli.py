@@ -20,17 +20,13 @@ from typing import NoReturn, TextIO
 from .last_build import LastBuild
 from .options import TEMPLATE_DIR, Options
 from .parallel import WorkerDied
-from .problems import ContentError
+from .problems import ContentError, UsageError
 from .search import SearchIndexError
 
 # The pipeline (Jinja, Markdown, the sanitizer, the detectors) is imported only when there is
 # work to do: a rebuild with nothing changed ends before (site_builder.last_build).
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -129,26 +125,23 @@ def make_parser() -> argparse.ArgumentParser:
 
 def import_roster_command(args: argparse.Namespace) -> None:
     """``build.py import-roster``: bad rows → ContentError (exit 1); bad arguments → UsageError (2)."""
-    from .privacy.importer import ImportUsageError, import_roster
+    from .privacy.importer import import_roster
 
-    try:
-        result = import_roster(
-            args.src,
-            program=args.program,
-            district=args.district,
-            period=args.period,
-            content_dir=args.content,
-            out_dir=args.out,
-            stage=args.stage,
-            publish_from=args.publish_from or resolve_today(None),
-            publish_until=args.publish_until,
-            title=args.title,
-            slug=args.slug,
-            skip_bad=args.skip_bad,
-            force=args.force,
-        )
-    except ImportUsageError as exc:
-        raise UsageError(str(exc)) from None
+    result = import_roster(
+        args.src,
+        program=args.program,
+        district=args.district,
+        period=args.period,
+        content_dir=args.content,
+        out_dir=args.out,
+        stage=args.stage,
+        publish_from=args.publish_from or resolve_today(None),
+        publish_until=args.publish_until,
+        title=args.title,
+        slug=args.slug,
+        skip_bad=args.skip_bad,
+        force=args.force,
+    )
     for note in result.notes:
         log(note)
     log(
@@ -286,12 +279,9 @@ def _run(args: argparse.Namespace) -> int:
                 log(str(warning))
             log("检查通过：内容有效，可以发布")
         elif args.command == "serve":
-            from .serve import PortUnavailable, serve
+            from .serve import serve
 
-            try:
-                serve(options_from(args), args.host, args.port, log)
-            except PortUnavailable as exc:  # a busy port: found before building, exit 2
-                raise UsageError(str(exc)) from None
+            serve(options_from(args), args.host, args.port, log)  # a busy port: UsageError, before building
         elif args.command == "new":
             from .scaffold import new_policy
 

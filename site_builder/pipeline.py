@@ -31,12 +31,12 @@ from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Progress, Report
 from .parallel import threaded
 from .plan import Entry, Render, plan_site
-from .plan.search import search_shards
+from .plan.search import Shard, search_shards
 from .privacy.gate import allow_list, check_output, check_sources, gate_entries, gate_output, scan_output
 from .problems import ContentError, Problem, Problems
 from .render.env import template_digest
 from .render.renderer import Renderer
-from .search import SearchReport, Shard, bundle_dirs, index_site
+from .search import SearchReport, bundle_dirs, index_site
 from .site import Site, build_model
 from .sources.pages import load_pages
 from .sources.policies import load_policies

@@ -42,6 +42,11 @@ def _resolved(folder: Path) -> Path:
     return folder.resolve()  # a system call per part of the path: once per folder, not per file
 
 
+class UsageError(Exception):
+    """A bad argument, or a file or port the command cannot use: the command line prints it as
+    ``用法错误：…`` and exits 2. Problems in the content are a `ContentError` (exit 1)."""
+
+
 class ContentError(Exception):
     """Raised to stop a run once problems have been collected; carries all of them."""
 

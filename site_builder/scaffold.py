@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .problems import ContentError, Problems
+from .problems import ContentError, Problems, UsageError
 
 DESCRIPTION = (
     "新建一个政策文件，自动分配发文日期那一年的下一个空闲索引号，写到 <内容目录>/policies/<年份>/<slug>.md。"
@@ -111,7 +111,6 @@ def next_index_no(content_dir: Path, uscc: str, year: int, problems: Problems) -
 
 def new_policy(content_dir: Path, title: str, category: str, when: date | None, slug: str | None) -> Path:
     """Write a draft policy (``draft: true``) and return its path; never overwrites a file."""
-    from .cli import UsageError  # the CLI owns exit codes
     from .config import load_config
     from .sources.document import SLUG
 

@@ -1,6 +1,6 @@
 """Static Chinese full-text search: run Pagefind's extended build over the staged site.
 
-The index is made in parts (`Shard`): the searchable pages of a run of years each, the newest in
+The index is made in parts (`plan.search.Shard`, planned there): the searchable pages of a run of years each, the newest in
 ``pagefind/`` (which the search page loads), older ones in ``pagefind-<first year>-<last year>/``
 (which it merges in, ``mergeIndex``). Pagefind's memory grows with the pages of one run (about a
 third of a megabyte per Chinese page), one run uses mostly one core, and it cannot update an
@@ -35,13 +35,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .pagefind_format import PagefindFormatError, read_fragment, stabilize_filters
+from .plan.search import BUNDLE_DIR
 
-BUNDLE_DIR = "pagefind"
-# Pages per part of the index, about. Pagefind needs about a third of a megabyte per Chinese page
-# in one run, and each run costs about a quarter of a second of its own: few large parts are
-# quicker to build from scratch, a small newest part is quicker to rebuild after an edit.
-SHARD_PAGES = 1000
-NEWEST_PAGES = 400
 LANGUAGE = "zh-cn"
 # 〔〕 keep 文号 such as 示民发〔2023〕5号 together, / and - keep 索引号 such as …/2023-00051 together
 INCLUDE_CHARACTERS = "〔〕/-"
@@ -85,48 +80,6 @@ class IndexedPage:
     content: str
     meta: dict[str, str]
     filters: dict[str, list[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Shard:
-    """One part of the search index: a bundle folder and the output paths of the pages it holds."""
-
-    bundle: str
-    paths: tuple[str, ...]
-
-
-def shard_pages(pages: Iterable[tuple[str, int | None]]) -> list[Shard]:
-    """Parts of the index for ``pages`` (output path, year or None), the one with the newest
-    years first (in ``pagefind/``, with the undated pages).
-
-    The newest part takes the newest years, back to about NEWEST_PAGES pages: new and edited
-    policies are nearly all there, so an edit re-indexes a small part. The older years are
-    grouped from the oldest up to about SHARD_PAGES pages a part, so that years passing change
-    only the youngest of them. A year is never split: one larger than a part is a part of its own.
-    """
-    by_year: dict[int | None, list[str]] = {}
-    for path, year in pages:
-        by_year.setdefault(year, []).append(path)
-    years = sorted(y for y in by_year if y is not None)
-    newest = list(by_year.get(None, []))
-    if years:  # the newest year, however large, then the years before it that fit
-        newest += by_year[years.pop()]
-    while years and len(newest) + len(by_year[years[-1]]) <= NEWEST_PAGES:
-        newest += by_year[years.pop()]
-    groups: list[list[int]] = []
-    count = 0
-    for year in years:
-        if groups and count + len(by_year[year]) <= SHARD_PAGES:
-            groups[-1].append(year)
-            count += len(by_year[year])
-        else:
-            groups.append([year])
-            count = len(by_year[year])
-    shards = [Shard(BUNDLE_DIR, tuple(sorted(newest)))]
-    for group in reversed(groups):
-        name = f"{BUNDLE_DIR}-{group[0]}" + (f"-{group[-1]}" if len(group) > 1 else "")
-        shards.append(Shard(name, tuple(sorted(path for year in group for path in by_year[year]))))
-    return [shard for shard in shards if shard.paths]
 
 
 def bundle_dirs(site_dir: Path) -> list[Path]:

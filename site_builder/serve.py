@@ -36,7 +36,7 @@ from .cache import Stores, is_scratch
 from .options import Log, Options
 from .parallel import WorkerDied
 from .pipeline import build
-from .problems import ContentError
+from .problems import ContentError, UsageError
 from .search import SearchIndexError
 
 PREVIEW_DIR = "preview"
@@ -48,11 +48,6 @@ _PREVIEW_FILES = {  # the overlay's own files, served from the templates, never 
     "/__preview__/overlay.js": ("overlay.js", "text/javascript; charset=utf-8"),
 }
 PORT_SEARCH = 50  # how many ports after a busy one are tried for a free one to suggest
-
-
-class PortUnavailable(Exception):
-    """The preview cannot listen on the address asked for (a busy port, a host not on this
-    machine): a usage error, which the command line reports with exit status 2."""
 
 
 def request_path(environ: dict[str, Any]) -> str | None:
@@ -89,24 +84,22 @@ def _free_port_after(host: str, port: int) -> int | None:
     return None
 
 
-def _busy(host: str, port: int) -> PortUnavailable:
+def _busy(host: str, port: int) -> UsageError:
     free = _free_port_after(host, port)
     hint = f"，例如 --port {free}（目前空闲）" if free is not None else ""
-    return PortUnavailable(f"端口 {port} 已被占用（也许另一个预览已在运行）。请用 --port N 换一个端口{hint}")
+    return UsageError(f"端口 {port} 已被占用（也许另一个预览已在运行）。请用 --port N 换一个端口{hint}")
 
 
 def check_address(host: str, port: int) -> None:
-    """Raise `PortUnavailable` unless the preview can listen on ``host:port``."""
+    """Raise `UsageError` unless the preview can listen on ``host:port``."""
     if not 1 <= port <= 65535:
-        raise PortUnavailable(f"--port 应为 1 到 65535 之间的端口号：{port}")
+        raise UsageError(f"--port 应为 1 到 65535 之间的端口号：{port}")
     try:
         _listen_test(host, port)
     except OSError as exc:  # socket.gaierror (an unknown host) is one too
         if exc.errno == errno.EADDRINUSE:
             raise _busy(host, port) from None
-        raise PortUnavailable(
-            f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}）：请检查 --host 和 --port"
-        ) from None
+        raise UsageError(f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}）：请检查 --host 和 --port") from None
 
 
 class Preview:

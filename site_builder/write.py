@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Self
+from typing import Protocol, Self
 
 from . import testpoints
 from .cache import digest
@@ -97,14 +97,13 @@ class WriteResult:
     findings: list[Problem] = field(default_factory=list)  # of ``check`` in what was written
 
 
-class Renders:
-    """What rendering needs, made once per process (the Jinja environment, a Markdown instance)."""
+class Renders(Protocol):
+    """What rendering needs, made once per process (the Jinja environment, a Markdown instance):
+    `render.renderer.Renderer` is one, without knowing of this stage."""
 
-    def render(self, entry: Render) -> bytes:  # pragma: no cover - interface
-        raise NotImplementedError
+    def render(self, entry: Render) -> bytes: ...
 
-    def new_markdown(self) -> dict[str, str]:  # pragma: no cover - interface
-        raise NotImplementedError
+    def new_markdown(self) -> dict[str, str]: ...
 
 
 def write_site(

@@ -256,8 +256,9 @@ def test_a_failed_update_puts_the_previous_output_back(
     """An update publishes its pages before the search index is built; a failure after that
     must still leave the output exactly as it was (files and folders), with nothing left over."""
     from site_builder import pipeline
+    from site_builder.plan.search import Shard
     from site_builder.problems import ContentError, Problem
-    from site_builder.search import SearchIndexError, Shard
+    from site_builder.search import SearchIndexError
 
     content = tmp_path / "site" / "content"
     shutil.copytree(SAMPLE_CONTENT, content)

@@ -249,7 +249,7 @@ def test_only_the_search_api_is_published(sample_output: Path) -> None:
 
 
 def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
-    from site_builder.search import Shard, shard_pages
+    from site_builder.plan.search import Shard, shard_pages
 
     pages = [
         (f"policies/{year}-{n}/index.html", year)
@@ -258,12 +258,12 @@ def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
     ]
     pages.append(("guide/index.html", None))
     monkey = pytest.MonkeyPatch()
-    monkey.setattr("site_builder.search.SHARD_PAGES", 5)
-    monkey.setattr("site_builder.search.NEWEST_PAGES", 5)
+    monkey.setattr("site_builder.plan.search.SHARD_PAGES", 5)
+    monkey.setattr("site_builder.plan.search.NEWEST_PAGES", 5)
     try:
         shards = shard_pages(pages)
-        monkey.setattr("site_builder.search.SHARD_PAGES", 10)
-        monkey.setattr("site_builder.search.NEWEST_PAGES", 8)
+        monkey.setattr("site_builder.plan.search.SHARD_PAGES", 10)
+        monkey.setattr("site_builder.plan.search.NEWEST_PAGES", 8)
         larger = shard_pages(pages)
     finally:
         monkey.undo()
@@ -281,8 +281,8 @@ def test_parts_of_the_index_group_whole_years_from_the_oldest() -> None:
 def test_an_edit_rebuilds_only_its_part_of_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With the index in parts, the search page merges them all, every searchable page is in
     exactly one, an edit rebuilds only the part with its page, and the result equals a clean build."""
-    from site_builder import search
     from site_builder.pipeline import Options, build
+    from site_builder.plan import search
 
     monkeypatch.setattr(search, "SHARD_PAGES", 8)
     monkeypatch.setattr(search, "NEWEST_PAGES", 8)

@@ -45,6 +45,10 @@ class Render:
     searchable: bool = False
     lastmod: date | None = None
     key: str | None = None  # when set, stands for ``context`` in the page's fingerprint (write.py)
+    # What later stages need to know of the content a page shows, typed (not dug out of ``context``):
+    dated: date | None = None  # filed under this date: the search index's parts follow its year
+    source: Path | None = None  # the content file whose body it shows, for problems in the body
+    body_line: int = 1  # where that body starts in ``source``
 
 
 @dataclass(frozen=True, slots=True)

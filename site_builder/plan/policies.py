@@ -49,6 +49,9 @@ def plan_policies(site: Site) -> list[Entry]:
                 markdown=policy.body,
                 searchable=True,
                 lastmod=policy.published,
+                dated=policy.date,
+                source=policy.source,
+                body_line=policy.body_line,
             )
         )
         for attachment in policy.attachments:
@@ -139,6 +142,9 @@ def plan_pages(site: Site) -> list[Entry]:
                 markdown=page.body,
                 searchable=True,
                 lastmod=page.date,
+                dated=page.date,
+                source=page.source,
+                body_line=page.body_line,
             )
         )
     entries.append(

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import load_config
-from ..problems import ContentError, Problems
+from ..problems import ContentError, Problems, UsageError
 from ..sources.rosters import (
     COLUMNS,
     PERIOD,
@@ -40,7 +40,7 @@ from .detect import scan_text
 from .lexicon import FREE_TEXT_KEYS, Lexicon, lexicon
 from .mask import mask_name
 
-__all__ = ["ImportResult", "ImportUsageError", "import_roster"]
+__all__ = ["ImportResult", "import_roster"]
 
 HEADER_SEARCH_ROWS = 10  # exports often have a title line or two above the header
 MAX_LISTED_PROBLEMS = 200
@@ -152,10 +152,6 @@ SENSITIVE = (
 )
 _UNITS = re.compile(r"[(（][^()（）]*(元|人|月|户)[^()（）]*[)）]$")
 _BLANKS = frozenset({"-", "--", "—", "——", "/", "无"})
-
-
-class ImportUsageError(Exception):
-    """A bad argument or an unusable file (exit 2); bad rows are a ContentError (exit 1)."""
 
 
 class _Unreadable(Exception):
@@ -307,7 +303,7 @@ def import_roster(
     display_root: Path | None = None,
 ) -> ImportResult:
     """Import ``src`` into ``out_dir`` (default ``content_dir/rosters``). Raises ContentError
-    (every bad row, as ``SRC:row: message``) or ImportUsageError; writes nothing then."""
+    (every bad row, as ``SRC:row: message``) or UsageError; writes nothing then."""
     problems = Problems(display_root=display_root or Path.cwd())
     allow: frozenset[str] = frozenset()
     districts: tuple[str, ...] = ()
@@ -321,12 +317,12 @@ def import_roster(
     _check_arguments(src, program, district, districts, period, stage, publish_from, publish_until)
     slug = slug or default_slug(program, district, period, stage)
     if not ROSTER_SLUG.match(slug):
-        raise ImportUsageError(f"--slug “{slug}” 无效：只能使用小写字母、数字、汉字和单个连字符")
+        raise UsageError(f"--slug “{slug}” 无效：只能使用小写字母、数字、汉字和单个连字符")
     target_dir = out_dir if out_dir is not None else content_dir / "rosters"
     yaml_path, csv_path = target_dir / f"{slug}.yaml", target_dir / f"{slug}.csv"
     existing = [p for p in (yaml_path, csv_path, target_dir / f"{slug}.yml") if p.exists()]
     if existing and not force:
-        raise ImportUsageError(f"{existing[0]} 已存在；确认要替换这份名单请加 --force")
+        raise UsageError(f"{existing[0]} 已存在；确认要替换这份名单请加 --force")
 
     notes: list[str] = []
     suffix = src.suffix.lower()
@@ -613,18 +609,16 @@ def _check_arguments(
     publish_until: date | None,
 ) -> None:
     if not src.is_file():
-        raise ImportUsageError(f"找不到导出文件：{src}")
+        raise UsageError(f"找不到导出文件：{src}")
     if src.suffix.lower() not in (".csv", ".xlsx"):
-        raise ImportUsageError(f"只能导入 .csv 或 .xlsx 文件：{src.name}（旧版 .xls 请先另存为 .xlsx）")
+        raise UsageError(f"只能导入 .csv 或 .xlsx 文件：{src.name}（旧版 .xls 请先另存为 .xlsx）")
     if not program.strip() or "/" in program:
-        raise ImportUsageError(f"--program “{program}” 无效")
+        raise UsageError(f"--program “{program}” 无效")
     if districts and district not in districts:
-        raise ImportUsageError(
-            f"--district “{district}” 不在 site.yaml 的 districts 中（可选：{'、'.join(districts)}）"
-        )
+        raise UsageError(f"--district “{district}” 不在 site.yaml 的 districts 中（可选：{'、'.join(districts)}）")
     if not PERIOD.match(period):
-        raise ImportUsageError(f"--period “{period}” 应为 YYYY-MM，如 2026-11")
+        raise UsageError(f"--period “{period}” 应为 YYYY-MM，如 2026-11")
     if stage not in STAGES:
-        raise ImportUsageError(f"--stage 只能是：{'、'.join(STAGES)}")
+        raise UsageError(f"--stage 只能是：{'、'.join(STAGES)}")
     if publish_until is not None and publish_until < publish_from:
-        raise ImportUsageError(f"--publish-until {publish_until} 不能早于 --publish-from {publish_from}")
+        raise UsageError(f"--publish-until {publish_until} 不能早于 --publish-from {publish_from}")

@@ -14,12 +14,11 @@ from ..cache import digest
 from ..config import SiteConfig
 from ..plan import Render
 from ..problems import ContentError, Problem, Problems
-from ..write import Renders
 from .env import make_environment
 from .markdown import MarkdownRenderer
 
 
-class Renderer(Renders):
+class Renderer:
     """Holds the Jinja environment and one Markdown instance; renders entries one at a time.
 
     ``markdown_cache`` maps a digest of (body, page path) to sanitised HTML from earlier builds;
@@ -78,19 +77,11 @@ class Renderer(Renders):
             self._new_markdown[key] = html
             return html
         except RecursionError:  # Python-Markdown recurses once per level of nested lists or quotes
-            source, line = _source_of(entry)
             problems = Problems(display_root=self.content_root)
-            problems.error(source or self.content_root, line, "正文嵌套过深（列表或引用的层级太多），无法生成页面")
+            problems.error(
+                entry.source or self.content_root, entry.body_line, "正文嵌套过深（列表或引用的层级太多），无法生成页面"
+            )
             raise ContentError(problems.items) from None
-
-
-def _source_of(entry: Render) -> tuple[Path | None, int]:
-    """The content file whose body a page shows, and the line its body starts on."""
-    for value in entry.context.values():
-        source = getattr(value, "source", None)
-        if isinstance(source, Path):
-            return source, getattr(value, "body_line", 1)
-    return None, 1
 
 
 def template_problem(exc: Exception, template_dir: Path, page: str = "") -> Problem:

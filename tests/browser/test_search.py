@@ -395,8 +395,8 @@ def parted_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
     from datetime import date
 
-    from site_builder import search as search_module
     from site_builder.pipeline import Options, build
+    from site_builder.plan import search as search_module
 
     root = tmp_path_factory.mktemp("parted")
     shutil.copytree(SAMPLE_CONTENT, root / "content")
