@@ -1,63 +1,62 @@
 """``content/site.yaml`` → a typed, checked `SiteConfig`.
 
-Each key has a type, a default where one makes sense, a Chinese alias, and its own error message.
+`SCHEMA` declares every key of site.yaml once, nested mappings included: its English key and
+Chinese alias, its type, its default, the check of its value, and the `SiteConfig` field it fills.
+`load_config` walks it: first every mapping is read (typed values, unknown keys, missing
+required keys), then every value is checked and stored, in schema order.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .identifiers import uscc_is_valid
 from .privacy.lexicon import parse_sensitive_terms
 from .problems import Problems
-from .sources.fields import Field, read_fields
-from .sources.yamldoc import load_yaml_file
+from .sources.fields import Field, Fields, Kind, read_fields
+from .sources.yamldoc import YamlDoc, load_yaml_file
 
 _SITE_ID = re.compile(r"^[0-9A-Za-z]{6,20}$")
 
-TOP = (
-    Field("title", "标题", "str", required=True),
-    Field("base_url", "网址", "str", required=True),
-    Field("language", "语言", "str"),
-    Field("publisher", "发布机构", "mapping", required=True),
-    Field("districts", "区县", "strlist", required=True),
-    Field("categories", "组配分类", "strlist", required=True),
-    Field("topics", "主题分类", "strlist"),
-    Field("contact", "联系方式", "mapping"),
-    Field("request_url", "依申请公开", "str"),
-    Field("roster", "公示", "mapping"),
-    Field("pii", "个人信息", "mapping"),
-    Field("description", "网站简介", "str"),
-    Field("page_size", "每页条数", "int"),
-)
-PUBLISHER = (
-    Field("name", "名称", "str", required=True),
-    Field("uscc", "统一社会信用代码", "str", required=True),
-    Field("site_id", "网站标识码", "str", required=True),
-    Field("icp", "备案号", "str"),
-    Field("police_record", "公安备案号", "str"),
-)
-CONTACT = (
-    Field("address", "地址", "str"),
-    Field("postcode", "邮编", "str"),
-    Field("phone", "电话", "str"),
-    Field("hours", "办公时间", "str"),
-    Field("email", "邮箱", "str"),
-)
-ROSTER = (
-    Field("hotline", "监督电话", "str"),
-    Field("mask", "遮蔽方式", "str", choices=("default",)),
-    Field("page_size", "每页条数", "int"),
-)
-PII = (
-    Field("allow", "允许", "strlist"),
-    Field("sensitive_terms", "敏感词", "mapping"),  # more words for privacy/lexicon.py, by category
-    Field("allow_phrases", "允许词语", "strlist"),  # exact phrases the lexicon lets through
-)
+Check = Callable[[Any], str | None]
+"""A value → its error message, or None when it is good."""
+ItemCheck = Callable[[str, Sequence[str]], str | None]
+"""A list item and the items before it → what is wrong with it (shown after ``key 中 “item” ``), or None."""
+Parse = Callable[[Any], tuple[Any, Sequence[tuple[object, str]]]]
+"""A mapping → its value, and (sub-key, message) for each bad entry, shown at that sub-key's line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option(Field):
+    """One key of site.yaml: read as a `Field`, then checked and stored in `SiteConfig`.
+
+    ``default`` stands in when the key is absent or empty, for a required key too (its error is
+    reported and a `SiteConfig` is still made, so that every other problem is reported with it).
+    """
+
+    to: str | None = None  # the SiteConfig field (a Contact field, inside contact); None: checked, not kept
+    default: Any = None
+    check: Check | None = None
+    each: tuple[ItemCheck, ...] = ()  # for a list: run on every item, in order
+    parse: Parse | None = None  # for a mapping: turns it into the stored value
+    convert: Callable[[Any], Any] | None = None  # the stored value → the SiteConfig field's type
+
+
+@dataclass(frozen=True, slots=True)
+class Section(Field):
+    """A nested mapping of site.yaml and its own keys. Absent, every key has its default."""
+
+    kind: Kind = "mapping"
+    what: str = ""  # names the mapping in its messages
+    options: tuple[Option, ...] = ()
+    to: str | None = None  # with ``build``: the SiteConfig field of the object built from the keys
+    build: Callable[..., Any] | None = None  # else each key fills its own SiteConfig field
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +99,135 @@ class SiteConfig:
         return urlsplit(self.base_url).netloc
 
 
+# --- the checks of single values -------------------------------------------------------------------
+
+
+def _uscc_error(uscc: str) -> str | None:
+    if uscc_is_valid(uscc):
+        return None
+    return f"统一社会信用代码 “{uscc}” 无效：应为 18 位且校验码符合 GB 32100"
+
+
+def _site_id_error(site_id: str) -> str | None:
+    return None if _SITE_ID.match(site_id) else f"网站标识码 “{site_id}” 应为 6–20 位字母或数字"
+
+
+def _base_url_error(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    return f"base_url “{url}” 应为 http(s):// 开头的完整网址"
+
+
+def _page_size_error(size: int) -> str | None:
+    return None if size >= 1 else "page_size 必须是正整数"
+
+
+def _folded(name: str) -> str:
+    """``name`` as a case-insensitive file system sees it."""
+    return unicodedata.normalize("NFC", name).lower()
+
+
+def _repeated(name: str, earlier: Sequence[str]) -> str | None:
+    """``name`` after one that names the same folder (the lists are short: a search will do)."""
+    folded = _folded(name)
+    first = next((e for e in earlier if _folded(e) == folded), None)
+    if first is None:
+        return None
+    return "重复" if first == name else f"重复（与 “{first}” 只有大小写或字形不同）"
+
+
+def _not_a_segment(name: str, earlier: Sequence[str]) -> str | None:
+    if "/" in name or "\\" in name or name.startswith((".", "page-")) or name.isdigit():
+        return "不能用作网址的一段：不能含 / 或 \\，不能以 . 开头，不能是纯数字或 page-…"
+    return None
+
+
+def _sensitive_terms(raw: Mapping[object, object]) -> tuple[Any, Sequence[tuple[object, str]]]:
+    terms, errors = parse_sensitive_terms(raw)
+    return tuple(terms.items()), errors
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+_NAMES = (_repeated, _not_a_segment)  # a district, category or topic names a folder of the site
+
+# Keys are read, then their values checked (nested ones in their place), in this order; of two
+# keys a misspelt one resembles equally, it is taken for the first.
+SCHEMA: tuple[Option | Section, ...] = (
+    Option("title", "标题", "str", required=True, to="title", default=""),
+    Option(
+        "base_url", "网址", "str", required=True, to="base_url", default="", check=_base_url_error, convert=_with_slash
+    ),
+    Option("language", "语言", "str", to="language", default="zh-CN"),
+    Section(
+        "publisher",
+        "发布机构",
+        required=True,
+        what="publisher 发布机构",
+        options=(
+            Option("name", "名称", "str", required=True, to="publisher_name", default=""),
+            Option("uscc", "统一社会信用代码", "str", required=True, to="uscc", default="", check=_uscc_error),
+            Option("site_id", "网站标识码", "str", required=True, to="site_id", default="", check=_site_id_error),
+            Option("icp", "备案号", "str", to="icp", default=""),
+            Option("police_record", "公安备案号", "str", to="police_record", default=""),
+        ),
+    ),
+    Option("districts", "区县", "strlist", required=True, to="districts", default=(), each=_NAMES),
+    Option("categories", "组配分类", "strlist", required=True, to="categories", default=(), each=_NAMES),
+    Option("topics", "主题分类", "strlist", to="topics", default=(), each=_NAMES),
+    Section(
+        "contact",
+        "联系方式",
+        what="contact 联系方式",
+        to="contact",
+        build=Contact,
+        options=(
+            Option("address", "地址", "str", to="address", default=""),
+            Option("postcode", "邮编", "str", to="postcode", default=""),
+            Option("phone", "电话", "str", to="phone", default=""),
+            Option("hours", "办公时间", "str", to="hours", default=""),
+            Option("email", "邮箱", "str", to="email", default=""),
+        ),
+    ),
+    Option("request_url", "依申请公开", "str", to="request_url", default=""),
+    Section(
+        "roster",
+        "公示",
+        what="roster 公示",
+        options=(
+            Option("hotline", "监督电话", "str", to="roster_hotline", default=""),
+            Option("mask", "遮蔽方式", "str", choices=("default",), default="default"),
+            Option("page_size", "每页条数", "int", to="roster_page_size", default=200),
+        ),
+    ),
+    Section(
+        "pii",
+        "个人信息",
+        what="pii",
+        options=(
+            Option("allow", "允许", "strlist", to="pii_allow", default=(), convert=frozenset),
+            # more words for privacy/lexicon.py, by category
+            Option(
+                "sensitive_terms", "敏感词", "mapping", to="pii_sensitive_terms", default=(), parse=_sensitive_terms
+            ),
+            # exact phrases the lexicon lets through
+            Option("allow_phrases", "允许词语", "strlist", to="pii_allow_phrases", default=()),
+        ),
+    ),
+    Option("description", "网站简介", "str", to="description", default=""),
+    Option("page_size", "每页条数", "int", to="page_size", default=20, check=_page_size_error),
+)
+_SECTIONS = tuple(s for s in SCHEMA if isinstance(s, Section))
+
+
 def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> SiteConfig | None:
-    """Read and check ``site.yaml``; None (with problems recorded) when it is unusable."""
+    """Read and check ``site.yaml``; None (with problems recorded) when it is unusable.
+
+    ``base_url`` (``--base-url``) replaces site.yaml's before it is checked.
+    """
     path = content_dir / "site.yaml"
     if not path.is_file():
         problems.error(path, 1, "缺少站点配置文件 site.yaml")
@@ -109,81 +235,82 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     doc = load_yaml_file(path, problems)
     if doc is None:
         return None
-    top = read_fields(doc, (), TOP, path, problems, what="site.yaml")
-    if top["publisher"] is None:
+    site = _Reading(doc, path, problems)
+    top = site.read((), SCHEMA, "site.yaml")
+    if _required_section_missing(top):
         return None
-    pub = read_fields(doc, ("publisher",), PUBLISHER, path, problems, what="publisher 发布机构")
-    contact = (
-        read_fields(doc, ("contact",), CONTACT, path, problems, what="contact 联系方式")
-        if top["contact"] is not None
-        else None
-    )
-    roster = (
-        read_fields(doc, ("roster",), ROSTER, path, problems, what="roster 公示") if top["roster"] is not None else None
-    )
-    pii = read_fields(doc, ("pii",), PII, path, problems, what="pii") if top["pii"] is not None else None
+    sections: dict[str, Fields] = {}  # all read before any value is checked, as ever
+    for section in _SECTIONS:
+        if top[section.key] is not None:
+            sections[section.key] = site.read(site.written((section,)), section.options, section.what)
+    values = site.values(SCHEMA, top, sections, overrides={"base_url": base_url})
+    return SiteConfig(content_dir=content_dir, **values)
 
-    uscc = pub["uscc"] or ""
-    if uscc and not uscc_is_valid(uscc):
-        problems.error(
-            path,
-            pub.line("uscc"),
-            f"统一社会信用代码 “{uscc}” 无效：应为 18 位且校验码符合 GB 32100",
-        )
-    site_id = pub["site_id"] or ""
-    if site_id and not _SITE_ID.match(site_id):
-        problems.error(path, pub.line("site_id"), f"网站标识码 “{site_id}” 应为 6–20 位字母或数字")
-    url = base_url or top["base_url"] or ""
-    parts = urlsplit(url)
-    if url and (parts.scheme not in ("http", "https") or not parts.netloc):
-        problems.error(path, top.line("base_url"), f"base_url “{url}” 应为 http(s):// 开头的完整网址")
-    for key in ("districts", "categories", "topics"):
-        seen: dict[str, str] = {}  # folded as a case-insensitive file system sees the name
-        for name in top[key] or ():
-            folded = unicodedata.normalize("NFC", name).lower()
-            if folded in seen:
-                same = "" if seen[folded] == name else f"（与 “{seen[folded]}” 只有大小写或字形不同）"
-                problems.error(path, top.line(key), f"{key} 中 “{name}” 重复{same}")
-            if "/" in name or "\\" in name or name.startswith((".", "page-")) or name.isdigit():
-                problems.error(
-                    path,
-                    top.line(key),
-                    f"{key} 中 “{name}” 不能用作网址的一段：不能含 / 或 \\，不能以 . 开头，不能是纯数字或 page-…",
-                )
-            seen.setdefault(folded, name)
-    sensitive_terms: dict[str, tuple[str, ...]] = {}
-    if pii is not None and pii["sensitive_terms"] is not None:
-        sensitive_terms, errors = parse_sensitive_terms(pii["sensitive_terms"])
-        pii_key = next(k for k in doc.data if k in ("pii", "个人信息"))
-        terms_key = next(k for k in doc.data[pii_key] if k in ("sensitive_terms", "敏感词"))
+
+def _required_section_missing(top: Fields) -> bool:
+    """A required nested mapping (publisher) is absent or not a mapping: nothing more to read."""
+    return any(s.required and top[s.key] is None for s in _SECTIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    doc: YamlDoc
+    path: Path
+    problems: Problems
+
+    def read(self, prefix: tuple[str, ...], spec: tuple[Field, ...], what: str) -> Fields:
+        return read_fields(self.doc, prefix, spec, self.path, self.problems, what=what)
+
+    def values(
+        self,
+        options: tuple[Option | Section, ...],
+        fields: Fields | None,
+        sections: Mapping[str, Fields],
+        overrides: Mapping[str, Any],
+        within: tuple[Section, ...] = (),
+    ) -> dict[str, Any]:
+        """Check each value read (``fields`` is None for an absent mapping) and return each
+        SiteConfig field's value, defaults filled in; nested mappings in their place."""
+        values: dict[str, Any] = {}
+        for option in options:
+            if isinstance(option, Section):
+                inner = self.values(option.options, sections.get(option.key), {}, {}, (*within, option))
+                if option.build is not None and option.to is not None:
+                    values[option.to] = option.build(**inner)
+                else:
+                    values |= inner
+                continue
+            value = overrides.get(option.key) or (fields[option.key] if fields is not None else None)
+            if value is not None and fields is not None:
+                value = self.checked(option, value, fields.line(option.key), within)
+            if option.to is not None:
+                value = value or option.default
+                values[option.to] = value if option.convert is None else option.convert(value)
+        return values
+
+    def checked(self, option: Option, value: Any, line: int, within: tuple[Section, ...]) -> Any:
+        """Report what is wrong with ``value`` (at ``line``, the key's); the value to store."""
+        message = option.check(value) if option.check is not None else None
+        if message is not None:
+            self.problems.error(self.path, line, message)
+        for index, item in enumerate(value if option.each else ()):
+            for check in option.each:
+                if (wrong := check(item, value[:index])) is not None:
+                    self.problems.error(self.path, line, f"{option.key} 中 “{item}” {wrong}")
+        if option.parse is None:
+            return value
+        value, errors = option.parse(value)
+        written = self.written((*within, option))
         for name, text in errors:
-            problems.error(path, doc.line(pii_key, terms_key, str(name)), text)
-    for key in ("page_size",):
-        if top[key] is not None and top[key] < 1:
-            problems.error(path, top.line(key), "page_size 必须是正整数")
-    c = contact
-    return SiteConfig(
-        content_dir=content_dir,
-        title=top["title"] or "",
-        base_url=url if url.endswith("/") else url + "/",
-        language=top["language"] or "zh-CN",
-        publisher_name=pub["name"] or "",
-        uscc=uscc,
-        site_id=site_id,
-        icp=pub["icp"] or "",
-        police_record=pub["police_record"] or "",
-        districts=top["districts"] or (),
-        categories=top["categories"] or (),
-        topics=top["topics"] or (),
-        contact=Contact(**{k: (c[k] or "") for k in ("address", "postcode", "phone", "hours", "email")})
-        if c
-        else Contact(),
-        request_url=top["request_url"] or "",
-        roster_hotline=(roster["hotline"] or "") if roster else "",
-        roster_page_size=(roster["page_size"] or 200) if roster else 200,
-        pii_allow=frozenset((pii["allow"] or ()) if pii else ()),
-        description=top["description"] or "",
-        page_size=top["page_size"] or 20,
-        pii_sensitive_terms=tuple(sensitive_terms.items()),
-        pii_allow_phrases=tuple((pii["allow_phrases"] or ()) if pii else ()),
-    )
+            self.problems.error(self.path, self.doc.line(*written, str(name)), text)
+        return value
+
+    def written(self, chain: tuple[Field, ...]) -> tuple[str, ...]:
+        """The keys of ``chain`` as site.yaml writes them (English or Chinese, the first given)."""
+        keys: list[str] = []
+        mapping = self.doc.data
+        for field in chain:
+            key = next(k for k in mapping if k in (field.key, field.alias))
+            keys.append(key)
+            mapping = mapping[key]
+        return tuple(keys)

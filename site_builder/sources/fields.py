@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import SequenceMatcher
@@ -156,78 +156,127 @@ def _likely_field(name: str, candidates: list[Field]) -> tuple[float, Field] | N
 
 
 def _convert(field: Field, raw: Any, path: Path, line: int, problems: Problems) -> Any:
-    def bad(detail: str = "") -> None:
-        shown = "空值" if raw is None else f"“{raw}”"
-        problems.error(path, line, f"{field.label} 应为{_KIND_NAMES[field.kind]}，实际为 {shown}{detail}")
-
+    """The checked value of ``raw`` for ``field``, or None (with a problem recorded when bad)."""
+    at = _At(field, raw, path, line, problems)
     if raw is None or (isinstance(raw, str) and not raw.strip() and field.kind != "str"):
         if field.required:
-            bad()
+            at.bad()
         return None
-    kind = field.kind
-    if kind == "str":
-        if isinstance(raw, (bool, dict, list)):
-            bad()
-            return None
-        value = str(raw).strip()
-        control = CONTROL.search(value)
-        if control is not None:  # written as a YAML escape such as "\x07"; the file itself is clean
-            problems.error(path, line, f"{field.label} {control_message(control.group())}")
-            return None
-        if field.required and not value:
-            bad()
-            return None
-        if field.choices and value not in field.choices:
-            problems.error(path, line, f"{field.label} 的值 “{value}” 无效，只能是：{'、'.join(field.choices)}")
-            return None
-        if field.max_len is not None and len(value) > field.max_len:
-            problems.error(path, line, f"{field.label} 过长：{len(value)} 个字符，最多 {field.max_len} 个")
-            return None
-        return value or None
-    if kind == "date":
-        parsed = parse_date(raw)
-        if parsed is None:
-            if isinstance(raw, str) and _DATE.match(raw.strip()):
-                problems.error(path, line, f"{field.label} 的日期 “{raw}” 不存在（不是真实的日历日期）")
-            else:
-                bad()
-        return parsed
-    if kind == "strlist":
-        items = [raw] if isinstance(raw, str) else raw
-        if not isinstance(items, list) or not all(
-            isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items
-        ):
-            bad()
-            return None
-        control = next((m for m in map(CONTROL.search, map(str, items)) if m is not None), None)
-        if control is not None:
-            problems.error(path, line, f"{field.label} {control_message(control.group())}")
-            return None
-        return tuple(str(i).strip() for i in items if str(i).strip())
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip() in ("是", "否"):
-            return raw.strip() == "是"
-        bad()
+    return _CONVERTERS[field.kind](raw, at)
+
+
+@dataclass(frozen=True, slots=True)
+class _At:
+    """Where a value is being read, to report what is wrong with it."""
+
+    field: Field
+    raw: Any
+    path: Path
+    line: int
+    problems: Problems
+
+    def error(self, message: str) -> None:
+        """Report ``message`` about the field, after its label."""
+        self.problems.error(self.path, self.line, f"{self.field.label} {message}")
+
+    def bad(self) -> None:
+        """Report that the value is not of the field's kind."""
+        shown = "空值" if self.raw is None else f"“{self.raw}”"
+        self.error(f"应为{_KIND_NAMES[self.field.kind]}，实际为 {shown}")
+
+
+def _to_str(raw: Any, at: _At) -> str | None:
+    if isinstance(raw, (bool, dict, list)):
+        at.bad()
         return None
-    if kind in ("number", "int"):
-        not_finite = isinstance(raw, float) and not math.isfinite(raw)  # .inf, .nan
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not_finite:
-            bad()
-            return None
-        if kind == "int" and not isinstance(raw, int):
-            bad()
-            return None
+    value = str(raw).strip()
+    control = CONTROL.search(value)
+    if control is not None:  # written as a YAML escape such as "\x07"; the file itself is clean
+        at.error(control_message(control.group()))
+        return None
+    field = at.field
+    if field.required and not value:
+        at.bad()
+        return None
+    if field.choices and value not in field.choices:
+        at.error(f"的值 “{value}” 无效，只能是：{'、'.join(field.choices)}")
+        return None
+    if field.max_len is not None and len(value) > field.max_len:
+        at.error(f"过长：{len(value)} 个字符，最多 {field.max_len} 个")
+        return None
+    return value or None
+
+
+def _to_date(raw: Any, at: _At) -> date | None:
+    parsed = parse_date(raw)
+    if parsed is None:
+        if isinstance(raw, str) and _DATE.match(raw.strip()):
+            at.error(f"的日期 “{raw}” 不存在（不是真实的日历日期）")
+        else:
+            at.bad()
+    return parsed
+
+
+def _to_strlist(raw: Any, at: _At) -> tuple[str, ...] | None:
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(
+        isinstance(i, (str, int, float)) and not isinstance(i, bool) for i in items
+    ):
+        at.bad()
+        return None
+    control = next((m for m in map(CONTROL.search, map(str, items)) if m is not None), None)
+    if control is not None:
+        at.error(control_message(control.group()))
+        return None
+    return tuple(str(i).strip() for i in items if str(i).strip())
+
+
+def _to_bool(raw: Any, at: _At) -> bool | None:
+    if isinstance(raw, bool):
         return raw
-    if kind == "mapping":
-        if not isinstance(raw, dict):
-            bad()
-            return None
-        return raw
-    if kind == "list":
-        if not isinstance(raw, list):
-            bad()
-            return None
-        return raw
-    raise AssertionError(kind)  # pragma: no cover
+    if isinstance(raw, str) and raw.strip() in ("是", "否"):
+        return raw.strip() == "是"
+    at.bad()
+    return None
+
+
+def _to_number(raw: Any, at: _At) -> int | float | None:
+    not_finite = isinstance(raw, float) and not math.isfinite(raw)  # .inf, .nan
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not_finite:
+        at.bad()
+        return None
+    return raw
+
+
+def _to_int(raw: Any, at: _At) -> int | None:
+    if isinstance(raw, bool) or not isinstance(raw, int):  # 1.5, .inf, true
+        at.bad()
+        return None
+    return raw
+
+
+def _to_mapping(raw: Any, at: _At) -> dict[Any, Any] | None:
+    if not isinstance(raw, dict):
+        at.bad()
+        return None
+    return raw
+
+
+def _to_list(raw: Any, at: _At) -> list[Any] | None:
+    if not isinstance(raw, list):
+        at.bad()
+        return None
+    return raw
+
+
+# kind → its converter: the value, or None with the problem reported
+_CONVERTERS: dict[Kind, Callable[[Any, _At], Any]] = {
+    "str": _to_str,
+    "date": _to_date,
+    "strlist": _to_strlist,
+    "bool": _to_bool,
+    "number": _to_number,
+    "int": _to_int,
+    "mapping": _to_mapping,
+    "list": _to_list,
+}
