@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from .sources.pages import load_pages
 from .sources.policies import load_policies
 from .sources.rosters import load_rosters
 from .sources.standards import load_standards
-from .write import StagingDir, link_tree, write_site
+from .write import Record, StagingDir, WriteResult, link_tree, write_site
 
 
 def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[Site, Problems]:
@@ -88,6 +89,55 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     return site, problems
 
 
+@dataclass
+class OutputRecord:
+    """What the last good build left in one output folder, for the next build into it: loaded
+    once when a build starts, saved once when its output is in place (as Sphinx keeps its
+    environment). Everything in it is keyed by what it was made from, so a stale record only
+    costs work, never a wrong file."""
+
+    files: dict[str, Record] = field(default_factory=dict)  # every file the writer wrote or took over
+    search: dict[str, str] = field(default_factory=dict)  # part of the search index → key of its pages
+    bundles: dict[str, FileHash] = field(default_factory=dict)  # each file of the index's parts
+    templates: tuple[str, str] | None = None  # `_templates` of that build
+
+    @classmethod
+    def load(cls, store: Store) -> OutputRecord:
+        found = store.get("record")
+        return found if isinstance(found, cls) else cls()
+
+    def save(self, store: Store) -> None:
+        store.replace({"record": self})
+        store.save()
+
+
+@dataclass(frozen=True)
+class _Build:
+    """What every stage of one build reads: the options, the model and its plan, where the
+    output goes and what the last build left there (``previous``: None for a first build)."""
+
+    options: Options
+    site: Site
+    entries: list[Entry]
+    out: Path
+    previous: Path | None
+    record: OutputRecord
+    inputs: str  # digest of what every page shares: builder, templates used, site.yaml, today
+    progress: Progress | None
+    log: Log
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The search index of a build: the parts taken over, the key of every part, the hashes of
+    every file of every part (for the manifest), and the bundle folders to replace on commit."""
+
+    kept: list[Shard]
+    keys: dict[str, str]
+    hashes: dict[str, FileHash]
+    replaced: set[str]
+
+
 def build(
     options: Options,
     log: Log,
@@ -102,66 +152,40 @@ def build(
     sources, rendered Markdown, unchanged output files and the search index. The output is
     byte-identical to a build from scratch.
 
-    When nothing changed since the last good build (``last``, made from ``options`` if not
-    given), nothing is done. When only some files changed, they are published first and
+    When nothing changed since the last good build, nothing is done: the caller that passes
+    ``last`` has asked it already (the command line does, before it imports this module);
+    otherwise it is asked here. When only some files changed, they are published first and
     ``on_pages`` is called (the preview reloads the browser then); the search index follows. A
     failure at any point still puts the previous output back. ``progress`` hears the counts of
     the long stages as they go (the command line shows them on a terminal). ``stores`` opens the
     cache's files: the preview passes one that keeps them in memory between its builds.
     """
     started = time.perf_counter()
-    last = last or LastBuild(options)
-    unchanged = last.unchanged(log, started)
-    if unchanged is not None:
-        return unchanged
+    if last is None:
+        last = LastBuild(options)
+        unchanged = last.unchanged(log, started)
+        if unchanged is not None:
+            return unchanged
     folder = cache_folder(options.content_dir)
     out = options.out_dir.resolve()
-
     open_store = stores or Stores()
+
     sources = open_store(folder, "sources")
     site, problems = load_site(options, log, sources)
-    entries = plan_site(site, options.template_dir)
-    pages = sum(isinstance(e, Render) and e.path.endswith(".html") for e in entries)
-    log(f"计划：{len(entries)} 个文件，其中页面 {pages} 个")
+    entries = _plan(site, options, log)
 
     outputs = open_store(folder, "outputs-" + digest(out.as_posix())[:16])
+    record = OutputRecord.load(outputs)
     markdown = open_store(folder, "markdown")
-    templates = _templates(options.template_dir, entries, outputs.get("templates"))
+    templates = _templates(options.template_dir, entries, record.templates)
     inputs = digest(builder_digest(), templates[1], _site_yaml(options), options.base_url or "", site.today.isoformat())
     previous = out if (out / "index.html").is_file() else None
-    memory = outputs.get("records") or {}
+    run = _Build(options, site, entries, out, previous, record, inputs, progress, log)
     # An update replaces only what changed; --strict (and a first build) writes and checks a whole site.
-    update = previous is not None and bool(memory) and not options.strict
-
-    compiled = compiled_templates(folder)
-
-    def renders() -> Renderer:
-        return Renderer(
-            options.template_dir, site.config, site.today, markdown_cache=markdown.data, compiled_templates=compiled
-        )
-
-    # The personal-data gate over each file this build writes, as it is written and before any of it
-    # is published (files taken over were checked by the build that wrote them); --strict checks
-    # everything at the end instead.
-    check = None if options.strict else partial(scan_output, label=options.out_dir.name, allow=allow_list(site.config))
+    update = previous is not None and bool(record.files) and not options.strict
 
     with StagingDir(options.out_dir, update) as staging, ThreadPoolExecutor(max_workers=1) as saver:
-        testpoints.reached("render")
-        result = write_site(
-            entries,
-            staging.path,
-            previous,
-            memory,
-            inputs,
-            renders,
-            options.jobs,
-            not update,
-            check,
-            progress and partial(progress, "生成页面"),
-        )
-        log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
-        if result.findings:
-            raise ContentError(result.findings)
+        result = _write_pages(run, staging, markdown)
         keep = {*result.records, MANIFEST_NAME}
         shards = search_shards(entries)
         bundles = {shard.bundle for shard in shards} | {p.name for p in bundle_dirs(out)}
@@ -171,49 +195,105 @@ def build(
         # The parsed sources and the rendered Markdown are final: their caches are saved while the
         # search index is built (keyed by content, they are right whether or not the build succeeds).
         # Not before the pages are published: pickling them holds the interpreter for 0.1-0.2 s.
-        used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
-        markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
+        _keep_markdown(markdown, entries, result)
         saved = [saver.submit(store.save) for store in (sources, markdown)]
-        # The search index, part by part: a part whose pages are all unchanged is taken over.
-        known = outputs.get("search") or {}
-        keys = {s.bundle: digest(inputs, s.bundle, *(f"{p}:{result.records[p][0]}" for p in s.paths)) for s in shards}
-        kept = [
-            s
-            for s in shards
-            if previous is not None and known.get(s.bundle) == keys[s.bundle] and (previous / s.bundle).is_dir()
-        ]
-        rebuilt = [s for s in shards if s not in kept]
-        for shard in kept:
-            if not staging.update:
-                assert previous is not None
-                link_tree(previous / shard.bundle, staging.path / shard.bundle)
-        testpoints.reached("index")
-        if rebuilt:
-            site_dir = out if staging.update else staging.path
-            # each new part passes the gate as soon as it is made (--strict checks everything below)
-            gate = None if options.strict else partial(_gate_part, staging.path, options.out_dir.name, site.config)
-            log(_index(rebuilt, site_dir, staging.path, options.jobs, len(shards), gate, progress))
-        elif shards:
-            log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
+        index = _search_index(run, shards, bundles, staging, result)
         if options.strict:
             gate_output(staging.path, options.out_dir.name, site.config)  # every file, search index included
-        # Last, the manifest: every file above, hashed when it was written (or by an earlier build).
-        listed = {path: (record[1], record[3]) for path, record in result.records.items()}
-        hashes: dict[str, FileHash] = {}
-        for shard in shards:
-            root = out if shard in kept and staging.update else staging.path
-            hashes.update(hash_folder(root, shard.bundle, outputs.get("bundle") or {}))
-        listed.update((path, (size, sha)) for path, (size, _, sha) in hashes.items())
-        (staging.path / MANIFEST_NAME).write_bytes(manifest_bytes(listed))
-        replaced = bundles - {shard.bundle for shard in kept}  # rebuilt parts, and parts no longer made
-        staging.commit(keep | hashes.keys(), replace_dirs=sorted(replaced))
+        _write_manifest(staging.path, result, index.hashes)
+        staging.commit(keep | index.hashes.keys(), replace_dirs=sorted(index.replaced))
 
     for future in saved:
         future.result()
-    outputs.replace({"records": result.records, "search": keys, "bundle": hashes, "templates": templates})
-    outputs.save()
+    OutputRecord(result.records, index.keys, index.hashes, templates).save(outputs)
     last.remember(len(entries), problems.warnings)
     return Report(len(entries), time.perf_counter() - started, problems)
+
+
+def _plan(site: Site, options: Options, log: Log) -> list[Entry]:
+    entries = plan_site(site, options.template_dir)
+    pages = sum(isinstance(e, Render) and e.path.endswith(".html") for e in entries)
+    log(f"计划：{len(entries)} 个文件，其中页面 {pages} 个")
+    return entries
+
+
+def _write_pages(run: _Build, staging: StagingDir, markdown: Store) -> WriteResult:
+    """Render and write what changed into ``staging`` (take over the rest), each new file passing
+    the personal-data gate as it is written and before any of it is published (files taken over
+    were checked by the build that wrote them; --strict checks everything at the end instead)."""
+    options, site = run.options, run.site
+    compiled = compiled_templates(cache_folder(options.content_dir))
+
+    def renders() -> Renderer:
+        return Renderer(
+            options.template_dir, site.config, site.today, markdown_cache=markdown.data, compiled_templates=compiled
+        )
+
+    check = None if options.strict else partial(scan_output, label=options.out_dir.name, allow=allow_list(site.config))
+    testpoints.reached("render")
+    result = write_site(
+        run.entries,
+        staging.path,
+        run.previous,
+        run.record.files,
+        run.inputs,
+        renders,
+        options.jobs,
+        not staging.update,
+        check,
+        run.progress and partial(run.progress, "生成页面"),
+    )
+    run.log(f"生成：新写入 {len(result.written)} 个文件，沿用未变化的 {len(result.reused)} 个")
+    if result.findings:
+        raise ContentError(result.findings)
+    return result
+
+
+def _keep_markdown(markdown: Store, entries: list[Entry], result: WriteResult) -> None:
+    """The rendered Markdown of the bodies still in use: what was cached and what was new."""
+    used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
+    markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
+
+
+def _search_index(
+    run: _Build, shards: list[Shard], bundles: set[str], staging: StagingDir, result: WriteResult
+) -> _Index:
+    """The search index, part by part: a part whose pages are all unchanged is taken over, the
+    others are built from the pages just written, each passing the gate as soon as it is made
+    (--strict checks everything later)."""
+    previous, out = run.previous, run.out
+    keys = {s.bundle: digest(run.inputs, s.bundle, *(f"{p}:{result.records[p][0]}" for p in s.paths)) for s in shards}
+    kept = [
+        s
+        for s in shards
+        if previous is not None and run.record.search.get(s.bundle) == keys[s.bundle] and (previous / s.bundle).is_dir()
+    ]
+    rebuilt = [s for s in shards if s not in kept]
+    for shard in kept:
+        if not staging.update:
+            assert previous is not None
+            link_tree(previous / shard.bundle, staging.path / shard.bundle)
+    testpoints.reached("index")
+    options = run.options
+    if rebuilt:
+        site_dir = out if staging.update else staging.path
+        gate = None if options.strict else partial(_gate_part, staging.path, options.out_dir.name, run.site.config)
+        run.log(_index(rebuilt, site_dir, staging.path, options.jobs, len(shards), gate, run.progress))
+    elif shards:
+        run.log("搜索索引：可搜索的内容没有变化，沿用上次的索引")
+    hashes: dict[str, FileHash] = {}
+    for shard in shards:
+        root = out if shard in kept and staging.update else staging.path
+        hashes.update(hash_folder(root, shard.bundle, run.record.bundles))
+    replaced = bundles - {shard.bundle for shard in kept}  # rebuilt parts, and parts no longer made
+    return _Index(kept, keys, hashes, replaced)
+
+
+def _write_manifest(staging: Path, result: WriteResult, bundle_hashes: dict[str, FileHash]) -> None:
+    """Last, the manifest: every file above, hashed when it was written (or by an earlier build)."""
+    listed = {path: (rec[1], rec[3]) for path, rec in result.records.items()}
+    listed.update((path, (size, sha)) for path, (size, _, sha) in bundle_hashes.items())
+    (staging / MANIFEST_NAME).write_bytes(manifest_bytes(listed))
 
 
 def _index(
