@@ -183,18 +183,23 @@ def _write_one(
 ) -> Record:
     target = safe_target(staging, entry.path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(entry, Copy):
-        data = entry.source.read_bytes()
-    elif isinstance(entry, Text):
-        data = entry.text.encode("utf-8")
-    else:
-        assert renderer is not None
-        data = renderer.render(entry)
+    data = entry_bytes(entry, renderer.render if renderer is not None else None)
     target.write_bytes(data)
     if check is not None:
         findings += check(entry.path, data)
     st = target.stat()
     return fp, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest()  # the manifest's hash
+
+
+def entry_bytes(entry: Entry, render: Callable[[Render], bytes] | None) -> bytes:
+    """What a planned file holds: a copy's bytes, a text's, or a page rendered by ``render``
+    (which only a page needs)."""
+    if isinstance(entry, Copy):
+        return entry.source.read_bytes()
+    if isinstance(entry, Text):
+        return entry.text.encode("utf-8")
+    assert render is not None
+    return render(entry)
 
 
 def _render_serial(

@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cache import SourceCache, cached_each
-from ..plan import Copy, Entry, Render, Text
+from ..plan import Entry, Render
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
 from ..sources.yamldoc import load_yaml_file
+from ..write import entry_bytes
 from .detect import MOBILE, Finding, normalized_to, scan_text
 from .lexicon import FREE_TEXT_KEYS, Lexicon, lexicon
 from .mask import is_masked, mask_name
@@ -467,13 +468,7 @@ def gate_entries(entries: Iterable[Entry], render: Callable[[Render], bytes], la
     allow = allow_list(config)
     found: list[Problem] = []
     for entry in entries:
-        if isinstance(entry, Copy):
-            data = entry.source.read_bytes()
-        elif isinstance(entry, Text):
-            data = entry.text.encode("utf-8")
-        else:
-            data = render(entry)
-        found += scan_output(entry.path, data, label, allow)
+        found += scan_output(entry.path, entry_bytes(entry, render), label, allow)
     if found:
         raise ContentError(found)
 

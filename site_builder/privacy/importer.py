@@ -37,6 +37,7 @@ from ..sources.rosters import (
     default_title,
 )
 from .detect import scan_text
+from .gate import allow_list, lexicon_of
 from .lexicon import FREE_TEXT_KEYS, Lexicon, lexicon
 from .mask import mask_name
 
@@ -312,8 +313,7 @@ def import_roster(
         config = load_config(content_dir, problems)
         problems.raise_if_errors()
         assert config is not None
-        allow, districts = config.pii_allow | {config.uscc}, config.districts
-        words = lexicon(config.pii_sensitive_terms, config.pii_allow_phrases)
+        allow, districts, words = allow_list(config), config.districts, lexicon_of(config)
     _check_arguments(src, program, district, districts, period, stage, publish_from, publish_until)
     slug = slug or default_slug(program, district, period, stage)
     if not ROSTER_SLUG.match(slug):

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import is_scratch
 from ..problems import Problems
 from .textfile import read_text, split_front_matter
 from .yamldoc import YamlDoc, load_yaml
@@ -52,7 +53,7 @@ def discover(root: Path, pattern: str, problems: Problems | None = None) -> list
             refuse(folder, f"无法读取文件夹：{exc.strerror or exc}")
             return
         for name in names:
-            if name.startswith((".", "_")) or name.endswith("~"):
+            if is_scratch(name) or name.startswith("_"):  # "_x.md": set aside by hand
                 continue
             path = folder / name
             matches = fnmatch.fnmatchcase(name, name_pattern)
