@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import urls
 from .identifiers import uscc_is_valid
 from .privacy.lexicon import parse_sensitive_terms
 from .problems import Problems
@@ -138,7 +139,7 @@ def _repeated(name: str, earlier: Sequence[str]) -> str | None:
 
 
 def _not_a_segment(name: str, earlier: Sequence[str]) -> str | None:
-    if "/" in name or "\\" in name or name.startswith((".", "page-")) or name.isdigit():
+    if "/" in name or "\\" in name or name.startswith((".", urls.PAGE_PREFIX)) or name.isdigit():
         return "不能用作网址的一段：不能含 / 或 \\，不能以 . 开头，不能是纯数字或 page-…"
     return None
 

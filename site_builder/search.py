@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from . import urls
 from .pagefind_format import PagefindFormatError, read_fragment, stabilize_filters
-from .plan.search import BUNDLE_DIR
 
 LANGUAGE = "zh-cn"
 # 〔〕 keep 文号 such as 示民发〔2023〕5号 together, / and - keep 索引号 such as …/2023-00051 together
@@ -87,7 +87,9 @@ def bundle_dirs(site_dir: Path) -> list[Path]:
     if not site_dir.is_dir():
         return []
     return sorted(
-        p for p in site_dir.iterdir() if p.is_dir() and (p.name == BUNDLE_DIR or p.name.startswith(BUNDLE_DIR + "-"))
+        p
+        for p in site_dir.iterdir()
+        if p.is_dir() and (p.name == urls.SEARCH_INDEX or p.name.startswith(urls.SEARCH_INDEX + "-"))
     )
 
 
@@ -112,11 +114,6 @@ def find_binary() -> Path:
     return binary
 
 
-def page_url(path: str) -> str:
-    """The URL Pagefind records for output file ``path``: ``policies/a/index.html`` → ``/policies/a/``."""
-    return "/" + (path[: -len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
-
-
 def file_glob(paths: Iterable[str]) -> str:
     """A glob matching exactly ``paths``: Pagefind reads those pages and no other (the catalog
     pages beside them, thousands of roster pages at city scale)."""
@@ -134,9 +131,9 @@ def index_site(
     An incremental build indexes the published site, which already holds its new pages, into a
     bundle in its staging folder, so that the old index stays in place until the new one is checked.
     """
-    bundle = (bundle or site_dir / BUNDLE_DIR).resolve()
+    bundle = (bundle or site_dir / urls.SEARCH_INDEX).resolve()
     searchable = list(searchable)
-    expected = {page_url(path) for path in searchable}
+    expected = {urls.pagefind_url(urls.site_path(path)) for path in searchable}
     if not expected:  # Pagefind would index every <body>, rosters included: build no index at all
         return SearchReport(0, 0, 0.0)
     binary = binary or find_binary()

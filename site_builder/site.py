@@ -10,31 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from . import urls
 from .config import SiteConfig
 from .problems import Problems
 from .sources.pages import Page
 from .sources.policies import Policy
 from .sources.rosters import STANDING, Roster
 from .sources.standards import Standard
-
-RESERVED = frozenset(
-    {
-        "policies",
-        "catalog",
-        "standards",
-        "rosters",
-        "search",
-        "static",
-        "files",
-        "data",
-        "annual-reports",
-        "pagefind",
-        "feed.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "404.html",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +102,7 @@ def build_model(
 
     page_slugs: dict[str, str] = {}
     for page in pages:
-        if page.slug in RESERVED or page.slug.startswith("pagefind-"):  # parts of the search index
+        if urls.reserved(page.slug):
             problems.error(page.source, 1, f"页面 slug “{page.slug}” 与网站栏目重名，请换一个")
         elif page.slug in page_slugs:
             problems.error(page.source, 1, f"页面 slug “{page.slug}” 重复：{page_slugs[page.slug]} 已使用")

@@ -16,7 +16,8 @@ from rosterlike import ROSTER_ONLY, SHARED, build_roster_like_site
 
 from site_builder import search
 from site_builder.pagefind_format import CborMap, cbor_decode, cbor_encode, pagefind_hash
-from site_builder.search import SearchIndexError, index_site, page_url, read_index
+from site_builder.search import SearchIndexError, index_site, read_index
+from site_builder.urls import pagefind_url, site_path
 
 
 def marked_pages(out: Path) -> set[str]:
@@ -47,7 +48,7 @@ def test_nothing_under_rosters_standards_catalog_or_search_is_marked(sample_outp
 
 def test_index_holds_exactly_the_marked_pages(sample_output: Path) -> None:
     indexed = {page.url for page in read_index(sample_output)}
-    assert indexed == {page_url(path) for path in marked_pages(sample_output)}
+    assert indexed == {pagefind_url(site_path(path)) for path in marked_pages(sample_output)}
     assert not any(url.startswith("/rosters/") for url in indexed)
 
 
@@ -301,7 +302,7 @@ def test_an_edit_rebuilds_only_its_part_of_the_index(tmp_path: Path, monkeypatch
     form = soup(out / "search" / "index.html").find("form", attrs={"data-pagefind": "../pagefind/pagefind.js"})
     assert form is not None and sorted(form["data-pagefind-merge"].split()) == [f"../{b}/" for b in bundles[1:]]
     urls = [page.url for page in read_index(out)]
-    assert sorted(urls) == sorted(page_url(p) for p in marked_pages(out)) and len(urls) == len(set(urls))
+    assert sorted(urls) == sorted(pagefind_url(site_path(p)) for p in marked_pages(out)) and len(urls) == len(set(urls))
 
     older = next(b for b in bundles if "2024" in b)
     inodes = {p: p.stat().st_ino for b in bundles if b != older for p in (out / b).rglob("*") if p.is_file()}

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
+from .. import urls
 from ..cache import is_scratch
 
 T = TypeVar("T")
-STATIC_DIR = "static"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +72,7 @@ class Pagination:
     base: str  # site path of page 1, e.g. "catalog/"
 
     def url(self, number: int) -> str:
-        return self.base if number == 1 else f"{self.base}page-{number}/"
+        return urls.numbered(self.base, number)
 
     @property
     def previous(self) -> str | None:
@@ -93,7 +92,7 @@ def paginate(items: Sequence[T], size: int, base: str) -> Iterable[tuple[Sequenc
     count = max(1, -(-len(items) // size))
     for number in range(1, count + 1):
         pagination = Pagination(number, count, base)
-        yield items[(number - 1) * size : number * size], pagination, pagination.url(number) + "index.html"
+        yield items[(number - 1) * size : number * size], pagination, urls.output_file(pagination.url(number))
 
 
 def article_meta(title: str, published: date, source: str, keywords: Iterable[str], description: str) -> dict[str, str]:
@@ -106,7 +105,7 @@ def article_meta(title: str, published: date, source: str, keywords: Iterable[st
     }
 
 
-HOME_CRUMB = ("首页", "")
+HOME_CRUMB = ("首页", urls.home())
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -137,10 +136,10 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += plan_static(template_dir)
     entries.append(
         Render(
-            "404.html",
+            urls.NOT_FOUND,
             "404.html",
             Meta("页面未找到", (HOME_CRUMB, ("页面未找到", None)), noindex=True),
-            {"absolute_root": urlsplit(site.config.base_url).path or "/"},
+            {"absolute_root": urls.root(site.config.base_url)},
             sitemap=False,
         )
     )
@@ -155,10 +154,10 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
 def plan_static(template_dir: Path) -> list[Entry]:
     """Every file of ``templates/static/``, but what editors and tools leave beside the files
     they work on (`is_scratch`: ``.site.css.swp``, ``site.css~``, a ``.git`` folder)."""
-    root = template_dir / STATIC_DIR
+    root = template_dir / urls.STATIC
     entries: list[Entry] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if path.is_file() and not any(is_scratch(part) for part in rel.parts):
-            entries.append(Copy(f"{STATIC_DIR}/{rel.as_posix()}", path))
+            entries.append(Copy(urls.static(rel.as_posix()), path))
     return entries

@@ -12,17 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote, urlsplit
 
+from .. import urls
 from ..site import Site
 from ..sources.policies import Policy
 from . import Entry, Meta, Render, Text
 
 FEED_SIZE = 20
-FEED_PATH = "feed.xml"
-SITEMAP_PATH = "sitemap.xml"
-ROBOTS_PATH = "robots.txt"
-NOT_CRAWLED = ("rosters/",)  # personal data: robots.txt keeps crawlers out (the pages say noindex too)
+NOT_CRAWLED = (urls.rosters(),)  # personal data: robots.txt keeps crawlers out (the pages say noindex too)
 TIMEZONE = "+08:00"  # dates on the site are Beijing dates
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -57,13 +54,6 @@ class SitemapUrl:
     lastmod: str  # YYYY-MM-DD
 
 
-def absolute_url(base_url: str, site_path: str) -> str:
-    """``base_url`` + a site path, ``index.html`` dropped and non-ASCII percent-encoded."""
-    if site_path == "index.html" or site_path.endswith("/index.html"):
-        site_path = site_path[: -len("index.html")]
-    return base_url + quote(site_path, safe="/-._~")
-
-
 def xml_text(text: str) -> str:
     """Drop the few characters XML 1.0 cannot carry at all (escaping is the template's job)."""
     return _XML_ILLEGAL.sub("", text)
@@ -84,7 +74,7 @@ def plan_feed(site: Site) -> Entry:
     base = config.base_url
     entries = []
     for policy in feed_policies(site.policies):
-        link = absolute_url(base, policy.url)
+        link = urls.absolute(base, policy.url)
         summary = policy.summary or "；".join(
             part
             for part in (
@@ -112,12 +102,12 @@ def plan_feed(site: Site) -> Entry:
         title=xml_text(f"{config.title}：最新政策文件"),
         subtitle=xml_text(f"{config.publisher_name}最新发布的 {FEED_SIZE} 件政策文件"),
         home=base,
-        self_url=absolute_url(base, FEED_PATH),
+        self_url=urls.absolute(base, urls.FEED),
         updated=rfc3339(updated),
         author=xml_text(config.publisher_name),
         entries=tuple(entries),
     )
-    return Render(FEED_PATH, "feed.xml", Meta(feed.title, ()), {"feed": feed}, sitemap=False)
+    return Render(urls.FEED, "feed.xml", Meta(feed.title, ()), {"feed": feed}, sitemap=False)
 
 
 def sitemap_urls(site: Site, entries: Sequence[Entry]) -> list[SitemapUrl]:
@@ -137,21 +127,24 @@ def sitemap_urls(site: Site, entries: Sequence[Entry]) -> list[SitemapUrl]:
         and not e.path.startswith(NOT_CRAWLED)
     ]
     newest = max((e.lastmod for e in pages if e.lastmod is not None), default=site.today)
-    return [SitemapUrl(absolute_url(site.config.base_url, e.path), (e.lastmod or newest).isoformat()) for e in pages]
+    return [
+        SitemapUrl(urls.absolute(site.config.base_url, urls.site_path(e.path)), (e.lastmod or newest).isoformat())
+        for e in pages
+    ]
 
 
 def plan_sitemap(site: Site, entries: Sequence[Entry]) -> Entry:
-    urls = sitemap_urls(site, entries)
-    return Render(SITEMAP_PATH, "sitemap.xml", Meta("sitemap", ()), {"urls": urls}, sitemap=False)
+    pages = sitemap_urls(site, entries)
+    return Render(urls.SITEMAP, "sitemap.xml", Meta("sitemap", ()), {"pages": pages}, sitemap=False)
 
 
 def plan_robots(site: Site) -> Entry:
     base = site.config.base_url
-    root = urlsplit(base).path or "/"
+    root = urls.root(base)
     lines = ["User-agent: *"]
-    lines += [f"Disallow: {root}{quote(path, safe='/-._~')}" for path in NOT_CRAWLED]
-    lines += ["", f"Sitemap: {absolute_url(base, SITEMAP_PATH)}"]
-    return Text(ROBOTS_PATH, "\n".join(lines) + "\n")
+    lines += [f"Disallow: {urls.rooted(root, path)}" for path in NOT_CRAWLED]
+    lines += ["", f"Sitemap: {urls.absolute(base, urls.SITEMAP)}"]
+    return Text(urls.ROBOTS, "\n".join(lines) + "\n")
 
 
 def plan_feeds(site: Site, entries: Sequence[Entry]) -> list[Entry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import urls
 from ..site import Site
 from . import Entry, Meta, Render
 from .standards import home_standards
@@ -13,7 +14,7 @@ def plan_home(site: Site) -> list[Entry]:
         counts[policy.category] = counts.get(policy.category, 0) + 1
     return [
         Render(
-            "index.html",
+            urls.output_file(urls.home()),
             "home.html",
             Meta(site.config.title, (("首页", None),), description=site.config.description, nav="home"),
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import urls
 from ..site import Site
 from ..sources.policies import Policy
 from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, paginate
@@ -12,7 +13,7 @@ CATALOG_COLUMN = {
     "ColumnKeywords": "政府信息公开,信息公开目录,政策文件",
     "ColumnType": "信息公开",
 }
-CATALOG_CRUMB = ("政府信息公开目录", "catalog/")
+CATALOG_CRUMB = ("政府信息公开目录", urls.catalog())
 
 
 def plan_policies(site: Site) -> list[Entry]:
@@ -28,11 +29,11 @@ def plan_policies(site: Site) -> list[Entry]:
         replacing = replaced.get(policy.slug, [])
         entries.append(
             Render(
-                f"policies/{policy.slug}/index.html",
+                urls.output_file(policy.url),
                 "policy.html",
                 Meta(
                     policy.title,
-                    (HOME_CRUMB, CATALOG_CRUMB, (policy.category, f"catalog/{policy.category}/"), (policy.title, None)),
+                    (HOME_CRUMB, CATALOG_CRUMB, (policy.category, urls.catalog(policy.category)), (policy.title, None)),
                     column=CATALOG_COLUMN | {"ColumnName": policy.category},
                     article=article_meta(
                         policy.title, policy.published, policy.publisher, policy.keywords, policy.summary
@@ -55,7 +56,7 @@ def plan_policies(site: Site) -> list[Entry]:
             )
         )
         for attachment in policy.attachments:
-            entries.append(Copy(f"files/{attachment.file}", site.config.content_dir / "files" / attachment.file))
+            entries.append(Copy(urls.attachment(attachment.file), site.config.content_dir / "files" / attachment.file))
     # two policies may share an attachment: copy it once
     seen: set[str] = set()
     unique: list[Entry] = []
@@ -101,11 +102,11 @@ def plan_catalog(site: Site) -> list[Entry]:
                 )
             )
 
-    listing(list(site.policies), "catalog/", "政府信息公开目录", (HOME_CRUMB, ("政府信息公开目录", None)), "")
+    listing(list(site.policies), urls.catalog(), "政府信息公开目录", (HOME_CRUMB, ("政府信息公开目录", None)), "")
     for category, policies in categories:
-        listing(policies, f"catalog/{category}/", category, (HOME_CRUMB, CATALOG_CRUMB, (category, None)), category)
+        listing(policies, urls.catalog(category), category, (HOME_CRUMB, CATALOG_CRUMB, (category, None)), category)
     for year, policies in years:
-        listing(policies, f"catalog/{year}/", f"{year}年", (HOME_CRUMB, CATALOG_CRUMB, (f"{year}年", None)), str(year))
+        listing(policies, urls.catalog(year), f"{year}年", (HOME_CRUMB, CATALOG_CRUMB, (f"{year}年", None)), str(year))
     return entries
 
 
@@ -116,14 +117,14 @@ def plan_pages(site: Site) -> list[Entry]:
         crumbs: tuple[tuple[str, str | None], ...] = (HOME_CRUMB, (page.title, None))
         nav = nav_for.get(page.slug, "")
         if page.report_year is not None:
-            crumbs = (HOME_CRUMB, ("政府信息公开年报", "annual-reports/"), (page.title, None))
+            crumbs = (HOME_CRUMB, ("政府信息公开年报", urls.annual_reports()), (page.title, None))
             nav = "reports"
         article = (
             article_meta(page.title, page.date, site.config.publisher_name, (), page.summary) if page.date else None
         )
         entries.append(
             Render(
-                f"{page.slug}/index.html",
+                urls.output_file(page.url),
                 "page.html",
                 Meta(
                     page.title,
@@ -149,7 +150,7 @@ def plan_pages(site: Site) -> list[Entry]:
         )
     entries.append(
         Render(
-            "annual-reports/index.html",
+            urls.output_file(urls.annual_reports()),
             "reports.html",
             Meta(
                 "政府信息公开年报",

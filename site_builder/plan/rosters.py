@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .. import urls
 from ..cache import digest
 from ..site import Site
 from ..sources.roster_table import Group, Household, Households
 from ..sources.rosters import Roster
 from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta
-from .feeds import absolute_url
 
 ROSTERS_COLUMN = {
     "ColumnName": "公示名单",
@@ -33,8 +33,7 @@ ROSTERS_COLUMN = {
     "ColumnKeywords": "公示名单,最低生活保障,特困供养,临时救助,社会救助",
     "ColumnType": "信息公开",
 }
-ROSTERS_CRUMB = ("公示名单", "rosters/")
-SUMMARY_PATH = "data/rosters-summary.json"
+ROSTERS_CRUMB = ("公示名单", urls.rosters())
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +86,7 @@ class Block:
 def plan_rosters(site: Site) -> list[Entry]:
     entries: list[Entry] = [
         Render(
-            "rosters/index.html",
+            urls.output_file(urls.rosters()),
             "rosters.html",
             Meta("公示名单", (HOME_CRUMB, ("公示名单", None)), column=ROSTERS_COLUMN, noindex=True, nav="catalog"),
             {"rosters": site.rosters},
@@ -97,7 +96,7 @@ def plan_rosters(site: Site) -> list[Entry]:
     ]
     for roster in site.rosters:
         entries += _plan_roster(site, roster)
-    entries.append(Text(SUMMARY_PATH, summary_json(site)))
+    entries.append(Text(urls.ROSTERS_SUMMARY, summary_json(site)))
     return entries
 
 
@@ -120,7 +119,7 @@ def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
         title = roster.title if pagination.number == 1 else f"{roster.title}（第 {pagination.number} 页）"
         entries.append(
             Render(
-                pagination.url(number) + "index.html",
+                urls.output_file(pagination.url(number)),
                 "roster.html",
                 Meta(
                     title,
@@ -219,7 +218,7 @@ def summary_json(site: Site) -> str:
     rosters = [
         {
             "title": r.title,
-            "url": absolute_url(site.config.base_url, r.url),
+            "url": urls.absolute(site.config.base_url, r.url),
             "program": r.program,
             "district": r.district,
             "period": r.period,

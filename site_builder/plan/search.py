@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import urls
 from ..site import Site
 from . import HOME_CRUMB, Entry, Meta, Render
 
-BUNDLE_DIR = "pagefind"
 # Pages per part of the index, about. Pagefind needs about a third of a megabyte per Chinese page
 # in one run, and each run costs about a quarter of a second of its own: few large parts are
 # quicker to build from scratch, a small newest part is quicker to rebuild after an edit.
@@ -64,9 +64,9 @@ def shard_pages(pages: Iterable[tuple[str, int | None]]) -> list[Shard]:
         else:
             groups.append([year])
             count = len(by_year[year])
-    shards = [Shard(BUNDLE_DIR, tuple(sorted(newest)))]
+    shards = [Shard(urls.SEARCH_INDEX, tuple(sorted(newest)))]
     for group in reversed(groups):
-        name = f"{BUNDLE_DIR}-{group[0]}" + (f"-{group[-1]}" if len(group) > 1 else "")
+        name = f"{urls.SEARCH_INDEX}-{group[0]}" + (f"-{group[-1]}" if len(group) > 1 else "")
         shards.append(Shard(name, tuple(sorted(path for year in group for path in by_year[year]))))
     return [shard for shard in shards if shard.paths]
 
@@ -90,7 +90,7 @@ def plan_search(site: Site, planned: Iterable[Entry]) -> list[Entry]:
     categories = [c for c in site.config.categories if c in used]
     return [
         Render(
-            "search/index.html",
+            urls.output_file(urls.search()),
             "search.html",
             Meta(
                 "搜索",

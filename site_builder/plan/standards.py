@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .. import urls
 from ..render.charts import Chart, step_chart
 from ..site import Site
 from ..sources.policies import Policy
@@ -36,9 +37,8 @@ STANDARDS_COLUMN = {
     "ColumnKeywords": "救助保障标准,最低生活保障标准,特困人员救助供养标准,孤儿基本生活费,残疾人两项补贴",
     "ColumnType": "信息公开",
 }
-STANDARDS_CRUMB = ("救助保障标准", "standards/")
+STANDARDS_CRUMB = ("救助保障标准", urls.standards())
 HOME_MAX_ORDER = 60  # standards with ``order`` up to this are shown on the home page
-JSON_PATH, CSV_PATH = "data/standards.json", "data/standards.csv"
 STATUS_CODES = {IN_FORCE: "in_force", ANNOUNCED: "announced"}
 CSV_HEADER = (
     "标准编号",
@@ -122,7 +122,7 @@ def plan_standards(site: Site) -> list[Entry]:
     published = [a.basis.published for view in views for a in view.history]
     entries: list[Entry] = [
         Render(
-            "standards/index.html",
+            urls.output_file(urls.standards()),
             "standards.html",
             Meta(
                 "救助保障标准",
@@ -134,8 +134,6 @@ def plan_standards(site: Site) -> list[Entry]:
             {
                 "in_force": [v for v in views if v.current is not None],
                 "announced": [(v, a) for v in views for a in v.announced],
-                "json_path": JSON_PATH,
-                "csv_path": CSV_PATH,
             },
             lastmod=max(published, default=None),
         )
@@ -145,7 +143,7 @@ def plan_standards(site: Site) -> list[Entry]:
         last_published = max(a.basis.published for a in view.history)
         entries.append(
             Render(
-                f"{standard.url}index.html",
+                urls.output_file(standard.url),
                 "standard.html",
                 Meta(
                     standard.name,
@@ -162,12 +160,12 @@ def plan_standards(site: Site) -> list[Entry]:
                     nav="catalog",
                     speech=True,
                 ),
-                {"view": view, "chart": chart_of(view, site.today), "json_path": JSON_PATH, "csv_path": CSV_PATH},
+                {"view": view, "chart": chart_of(view, site.today)},
                 lastmod=last_published,
             )
         )
-    entries.append(Text(JSON_PATH, standards_json(site, views)))
-    entries.append(Text(CSV_PATH, standards_csv(site, views)))
+    entries.append(Text(urls.STANDARDS_JSON, standards_json(site, views)))
+    entries.append(Text(urls.STANDARDS_CSV, standards_csv(site, views)))
     return entries
 
 
@@ -198,7 +196,7 @@ def standards_json(site: Site, views: list[StandardView]) -> str:
             "basis": e.basis,
             "basis_title": a.basis.title,
             "basis_doc_no": a.basis.doc_no,
-            "basis_url": base + a.basis.url,
+            "basis_url": urls.absolute(base, a.basis.url),
         }
 
     def in_force_data(view: StandardView) -> dict[str, Any] | None:
@@ -222,7 +220,7 @@ def standards_json(site: Site, views: list[StandardView]) -> str:
         "title": f"{site.config.publisher_name}救助保障标准",
         "publisher": site.config.publisher_name,
         "as_of": site.today.isoformat(),
-        "url": base + "standards/",
+        "url": urls.absolute(base, urls.standards()),
         "districts": list(districts),
         "standards": [
             {
@@ -232,7 +230,7 @@ def standards_json(site: Site, views: list[StandardView]) -> str:
                 "unit": v.standard.unit,
                 "order": v.standard.order,
                 "description": v.standard.description,
-                "url": base + v.standard.url,
+                "url": urls.absolute(base, v.standard.url),
                 "in_force": in_force_data(v),
                 "history": [entry_data(v, a) for a in reversed(v.history)],
             }
@@ -264,7 +262,7 @@ def standards_csv(site: Site, views: list[StandardView]) -> str:
                         a.entry.basis,
                         a.basis.title,
                         a.basis.doc_no,
-                        site.config.base_url + a.basis.url,
+                        urls.absolute(site.config.base_url, a.basis.url),
                     )
                 )
     return "\ufeff" + out.getvalue()

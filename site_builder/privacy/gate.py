@@ -27,6 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import urls
 from ..cache import SourceCache, cached_each
 from ..plan import Entry, Render
 from ..problems import ContentError, Problem, Problems
@@ -426,7 +427,7 @@ def scan_output(rel: str, data: bytes, label: str, allow: frozenset[str]) -> lis
     shown = f"{label}/{rel}"
     decoded: list[str] = []
     found = [Problem(shown, line, text) for line, text in _scan_bytes(data, rel.rsplit("/", 1)[-1], allow, decoded)]
-    if rel.startswith("rosters/") and rel.endswith(".html"):
+    if rel.startswith(urls.rosters()) and rel.endswith(".html"):
         found += _unmasked_names(decoded[0] if decoded else _decode(data), shown)
     return found
 

@@ -8,104 +8,33 @@ from __future__ import annotations
 
 import functools
 import html
-import posixpath
 import re
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 import jinja2.meta
 from markupsafe import Markup, escape
 
+from .. import urls
 from ..cache import digest, tree_digest
-
-
-def relative_url(target: str, current: str) -> str:
-    """The link from output file ``current`` (e.g. ``policies/a/index.html``) to ``target``.
-
-    ``target`` is a site path: ``""`` for home, ``catalog/`` for a folder, ``static/site.css``.
-    """
-    folder = posixpath.dirname(current) or "."
-    here = _segments(folder)
-    if here:  # a link out of the page's top folder depends only on how deep the page is
-        base = target.partition("#")[0]
-        to = _segments(base or ".")
-        if to is not None and (not to or to[0] != here[0]):
-            return _relative_up(target, len(here))
-    return _relative(target, folder)
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a site links the same few targets from thousands of pages
-def _relative(target: str, folder: str) -> str:
-    base, _, fragment = target.partition("#")
-    return _url(base, _relpath(base or ".", folder), fragment)
-
-
-@functools.lru_cache(maxsize=1 << 12)
-def _relative_up(target: str, depth: int) -> str:
-    """``_relative(target, folder)`` for a clean ``folder`` ``depth`` segments deep that shares no
-    first segment with ``target``: every page links home and to the top sections this way."""
-    base, _, fragment = target.partition("#")
-    to = _segments(base or ".")
-    assert to is not None
-    return _url(base, "/".join(("..",) * depth + to), fragment)
-
-
-def _url(base: str, rel: str, fragment: str) -> str:
-    if (base == "" or base.endswith("/")) and not rel.endswith("/"):
-        rel = "./" if rel == "." else rel + "/"
-    url = quote(rel, safe="/.-_~")
-    return f"{url}#{fragment}" if fragment else url
-
-
-@functools.lru_cache(maxsize=1 << 12)  # the page's folder, for each of its links
-def _segments(path: str) -> tuple[str, ...] | None:
-    """The segments of a clean relative path (``.`` is none), or None when it needs normalising."""
-    if path == ".":
-        return ()
-    parts = path.split("/")
-    if parts[-1] == "":
-        parts.pop()
-    if not parts or any(p in ("", ".", "..") for p in parts):
-        return None
-    return tuple(parts)
-
-
-def _relpath(path: str, start: str) -> str:
-    """``posixpath.relpath(path, start)`` without its two ``abspath`` calls (a ``getcwd`` each).
-
-    Page links are almost all between clean site paths, where the answer is plain string work;
-    anything else (``..``, empty segments, absolute paths from hostile Markdown) goes to
-    ``posixpath.relpath`` itself, with both paths taken from the site root rather than from the
-    folder the build runs in: a link that climbs above the root (``/../../x``) stops there, as
-    in a browser, and the page comes out the same wherever the build is run.
-    """
-    to, here = _segments(path), _segments(start)
-    if to is None or here is None:
-        return posixpath.relpath(posixpath.join("/", path), posixpath.join("/", start))
-    common = 0
-    for a, b in zip(to, here):
-        if a != b:
-            break
-        common += 1
-    return "/".join(("..",) * (len(here) - common) + to[common:]) or "."
 
 
 @jinja2.pass_context
 def _url_for(context: Any, target: str) -> str:
+    """The link from the page being rendered to site path ``target`` (one of `urls`)."""
     root = context.get("absolute_root")
     if root is not None:  # pages served at any URL, such as 404.html
-        return quote(root + target, safe="/.-_~#")
-    return relative_url(target, context["page_path"])
+        return urls.rooted(root, target)
+    return urls.relative(target, context["page_path"])
 
 
 def _page_url(context: Any) -> str:
     """The absolute address of the page being rendered (``base_url`` + its path, without index.html)."""
-    path = str(context["page_path"]).removesuffix("index.html")
-    return str(context["site"].base_url) + quote(path, safe="/.-_~")
+    return urls.absolute(str(context["site"].base_url), urls.site_path(str(context["page_path"])))
 
 
 # A link's opening tag, or a whole <nav> element: navigation is never printed (print.css hides
@@ -238,6 +167,7 @@ def make_environment(template_dir: Path, compiled: Path | None = None) -> jinja2
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.globals["url_for"] = _url_for
+    env.globals["urls"] = urls  # the site path of each kind of page: url_for(urls.catalog(category))
     env.globals["page_url"] = jinja2.pass_context(_page_url)
     env.filters["print_urls"] = _print_urls
     env.filters["cn_date"] = cn_date

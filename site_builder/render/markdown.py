@@ -22,7 +22,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from .env import relative_url
+from .. import urls
 
 ALLOWED_TAGS = {
     "p",
@@ -88,7 +88,7 @@ class _SiteLinks(Treeprocessor):  # type: ignore[misc]
             attr = _LINK_ATTRIBUTE.get(el.tag)
             value = el.get(attr) if attr else None
             if attr and value and value.startswith("/") and not value.startswith("//"):
-                el.set(attr, relative_url(unquote(value[1:]), self.page_path))
+                el.set(attr, urls.relative(unquote(value[1:]), self.page_path))
 
 
 class _AccessibleTables(Treeprocessor):  # type: ignore[misc]

@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from .. import urls
 from ..cache import SourceCache, cached
 from ..config import SiteConfig
 from ..problems import Problems
@@ -37,7 +38,7 @@ class Page:
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return urls.page(self.slug)
 
 
 def load_pages(config: SiteConfig, problems: Problems, cache: SourceCache | None = None) -> list[Page]:

@@ -12,6 +12,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from .. import urls
 from ..cache import SourceCache, cached_each, digest
 from ..config import SiteConfig
 from ..identifiers import uscc_is_valid
@@ -107,7 +108,7 @@ class Policy:
 
     @property
     def url(self) -> str:
-        return f"policies/{self.slug}/"
+        return urls.policy(self.slug)
 
     @property
     def year(self) -> int:

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from ..cache import SourceCache, cached_each, digest
 from ..config import SiteConfig
 from ..privacy.mask import is_masked, mask_name
@@ -108,7 +109,7 @@ class Roster:
 
     @property
     def url(self) -> str:
-        return f"rosters/{self.slug}/"
+        return urls.roster(self.slug)
 
     @property
     def households(self) -> int:

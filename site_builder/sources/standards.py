@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from ..cache import SourceCache, cached
 from ..config import SiteConfig
 from ..problems import Problems
@@ -71,7 +72,7 @@ class Standard:
 
     @property
     def url(self) -> str:
-        return f"standards/{self.id}/"
+        return urls.standard(self.id)
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
