@@ -31,6 +31,27 @@ def wait_for_results(watched: WatchedPage) -> None:
     expect(watched.page.locator("[data-search-status]")).to_have_text(DONE)
 
 
+RESULTS_PER_CLICK = 10  # PAGE_SIZE in search.js
+
+
+def show_every_result(watched: WatchedPage) -> None:
+    """Press 显示更多结果 until every result is listed, each time waiting until its batch is in:
+    the status line already reads 找到… before the click, so it cannot tell that the batch came."""
+    from playwright.sync_api import expect
+
+    page = watched.page
+    status = page.locator("[data-search-status]")
+    total = int(re.match(r"^找到 (\d+) 条结果", status.text_content() or "").group(1))  # type: ignore[union-attr]
+    more = page.get_by_role("button", name="显示更多结果")
+    while more.is_visible():
+        shown = min(total, page.locator(".search-result").count() + RESULTS_PER_CLICK)
+        more.click()
+        expect(page.locator(".search-result")).to_have_count(shown)
+        expect(status).to_have_text(
+            f"找到 {total} 条结果。" if shown == total else f"找到 {total} 条结果，显示前 {shown} 条。"
+        )
+
+
 def search(watched: WatchedPage, query: str) -> list[dict[str, Any]]:
     """Type ``query`` into the search box as a user does, wait for the answer, read the results."""
 
@@ -430,9 +451,7 @@ def test_an_index_in_parts_finds_and_lists_like_one(
     page.get_by_label("搜索政策文件和页面").fill("")
     page.get_by_label("组配分类", exact=True).select_option("社会救助")
     wait_for_results(watched)
-    while page.get_by_role("button", name=re.compile("更多")).is_visible():
-        page.get_by_role("button", name=re.compile("更多")).click()
-        wait_for_results(watched)
+    show_every_result(watched)
     listed = results(watched)
     assert {r["href"] for r in listed} == policies_of(parted_output, "社会救助", "")  # of any year
     dates = [re.search(r"日期：(\S+)", r["meta"]).group(1) for r in listed]  # type: ignore[union-attr]
