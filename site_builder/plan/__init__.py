@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -87,9 +88,19 @@ class Pagination:
         return [(n, self.url(n)) for n in range(1, self.count + 1)]
 
 
+def page_count(items: int, size: int) -> int:
+    """How many pages a list of ``items`` takes at ``size`` a page (an empty list has one)."""
+    return max(1, -(-items // size))
+
+
+def json_number(value: Decimal) -> int | float:
+    """An amount for the open-data JSON: a whole number without ".0", else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def paginate(items: Sequence[T], size: int, base: str) -> Iterable[tuple[Sequence[T], Pagination, str]]:
     """Yield (slice, pagination, output path) for a list shown ``size`` items a page."""
-    count = max(1, -(-len(items) // size))
+    count = page_count(len(items), size)
     for number in range(1, count + 1):
         pagination = Pagination(number, count, base)
         yield items[(number - 1) * size : number * size], pagination, urls.output_file(pagination.url(number))

@@ -17,7 +17,6 @@ import json
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from .. import urls
@@ -25,7 +24,7 @@ from ..cache import digest
 from ..site import Site
 from ..sources.roster_table import Group, Household, Households
 from ..sources.rosters import Roster
-from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta
+from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta, json_number, page_count
 
 ROSTERS_COLUMN = {
     "ColumnName": "公示名单",
@@ -111,7 +110,7 @@ def _plan_roster(site: Site, roster: Roster) -> list[Entry]:
         f"{roster.households} 户、{roster.persons} 人"
     )
     entries: list[Entry] = []
-    count = max(1, -(-len(records) // size))
+    count = page_count(len(records), size)
     for number in range(1, count + 1):
         pagination = RosterPagination(number, count, base)
         first = (number - 1) * size
@@ -227,7 +226,7 @@ def summary_json(site: Site) -> str:
             "publish_until": r.publish_until.isoformat() if r.publish_until else None,
             "households": r.households,
             "persons": r.persons,
-            "amount": _number(r.amount),
+            "amount": json_number(r.amount),
             "amount_unit": "元" if r.one_off else "元/月",
         }
         for r in site.rosters
@@ -238,7 +237,3 @@ def summary_json(site: Site) -> str:
         "rosters": rosters,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)

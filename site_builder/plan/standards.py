@@ -28,7 +28,7 @@ from ..standards import (
     value_range,
     values_in_force,
 )
-from . import HOME_CRUMB, Entry, Meta, Render, Text, article_meta
+from . import HOME_CRUMB, Entry, Meta, Render, Text, article_meta, json_number
 
 STANDARDS_COLUMN = {
     "ColumnName": "救助保障标准",
@@ -175,10 +175,6 @@ def chart_of(view: StandardView, today: date) -> Chart:
     return step_chart([(s.label, list(zip((e.effective for e in history), s.values))) for s in view.series], today)
 
 
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def standards_json(site: Site, views: list[StandardView]) -> str:
     """``data/standards.json``: every standard with its history and the amounts in force per district."""
     base = site.config.base_url
@@ -190,9 +186,9 @@ def standards_json(site: Site, views: list[StandardView]) -> str:
             "effective": e.effective.isoformat(),
             "status": STATUS_CODES.get(a.status, "superseded"),
             "status_label": a.status,
-            "default": _number(e.default),
-            "districts": {d: _number(v) for d, v in e.districts.items()},
-            "values": {d: _number(e.amount(d)) for d in districts},
+            "default": json_number(e.default),
+            "districts": {d: json_number(v) for d, v in e.districts.items()},
+            "values": {d: json_number(e.amount(d)) for d in districts},
             "basis": e.basis,
             "basis_title": a.basis.title,
             "basis_doc_no": a.basis.doc_no,
@@ -207,10 +203,10 @@ def standards_json(site: Site, views: list[StandardView]) -> str:
             "basis": view.current.entry.basis,
             "districts": {
                 v.district: {
-                    "amount": _number(v.value),
-                    "previous": _number(v.change.previous) if v.change else None,
-                    "change": _number(v.change.amount) if v.change else None,
-                    "change_percent": _number(v.change.percent) if v.change else None,
+                    "amount": json_number(v.value),
+                    "previous": json_number(v.change.previous) if v.change else None,
+                    "change": json_number(v.change.amount) if v.change else None,
+                    "change_percent": json_number(v.change.percent) if v.change else None,
                 }
                 for v in view.values
             },
