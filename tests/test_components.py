@@ -1,0 +1,171 @@
+"""Each component of templates/components/ rendered alone, with example parameters, as GOV.UK
+Frontend tests its components: what each one promises (its doc comment) holds without the page
+around it. The examples are the sample site's own objects, or made here where a case needs it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from conftest import SAMPLE_CONTENT
+
+from site_builder.options import TEMPLATE_DIR, Options
+from site_builder.pipeline import load_site
+from site_builder.plan import Pagination
+from site_builder.plan.standards import home_standards
+from site_builder.render.charts import step_chart
+from site_builder.render.env import make_environment
+from site_builder.site import Site
+from site_builder.standards import Change
+
+TODAY = date(2026, 11, 29)
+PAGE = "catalog/index.html"  # the page the component is shown on: links are relative to it
+
+
+@cache
+def sample() -> Site:
+    site, _ = load_site(
+        Options(content_dir=SAMPLE_CONTENT, out_dir=SAMPLE_CONTENT.parent / "output", today=TODAY), print
+    )
+    return site
+
+
+def render(component: str, macro: str, *args: Any, caller: str | None = None, **kwargs: Any) -> BeautifulSoup:
+    """``macro`` of ``components/<component>.html`` called with ``args``, on the page ``PAGE``."""
+    env = make_environment(TEMPLATE_DIR)
+    call = (
+        f"{{% call {macro}(*args, **kwargs) %}}{caller}{{% endcall %}}"
+        if caller is not None
+        else f"{{{{ {macro}(*args, **kwargs) }}}}"
+    )
+    source = f'{{% from "components/{component}.html" import {macro} with context %}}{call}'
+    html = env.from_string(source).render(args=args, kwargs=kwargs, page_path=PAGE, site=sample().config, today=TODAY)
+    return BeautifulSoup(html, "html.parser")
+
+
+def only(soup: BeautifulSoup | Tag, selector: str) -> Tag:
+    found = soup.select(selector)
+    assert len(found) == 1, (selector, found)
+    return found[0]
+
+
+def test_data_table_is_a_named_keyboard_region_with_a_caption() -> None:
+    soup = render("table", "data_table", "各区县标准", "data-table", caller="<tbody><tr><td>1</td></tr></tbody>")
+    region = only(soup, "div.table-wrap")
+    assert (region["role"], region["tabindex"], region["aria-label"]) == ("region", "0", "各区县标准")
+    assert only(region, "table")["class"] == ["data-table"]
+    assert only(region, "caption").get_text() == "各区县标准"  # the label, when no caption is given
+    assert only(region, "td").get_text() == "1"  # the call block's rows
+    plain = render("table", "data_table", "表", "t", "<b>说明</b>", caller="")
+    assert only(plain, "caption").get_text() == "<b>说明</b>"  # text is escaped: shown, not markup
+
+
+def test_breadcrumbs_link_every_step_but_the_current_page() -> None:
+    soup = render("breadcrumbs", "breadcrumbs", [("首页", ""), ("政府信息公开目录", "catalog/"), ("社会救助", None)])
+    nav = only(soup, "nav.breadcrumbs")
+    assert nav["aria-label"] == "当前位置"
+    items = nav.select("ol > li")
+    assert [li.get_text(strip=True) for li in items] == ["首页", "政府信息公开目录", "社会救助"]
+    assert [a["href"] for a in nav.select("a")] == ["../", "./"]  # relative to catalog/index.html
+    assert items[-1]["aria-current"] == "page" and items[-1].a is None
+
+
+def test_pagination_shows_nothing_for_one_page_and_marks_the_current_one() -> None:
+    assert render("pagination", "pagination", Pagination(1, 1, "catalog/")).get_text(strip=True) == ""
+    soup = render("pagination", "pagination", Pagination(2, 3, "catalog/"), "目录分页")
+    nav = only(soup, "nav.pagination")
+    assert nav["aria-label"] == "目录分页"
+    assert only(nav, ".pagination-status").get_text() == "第 2 页，共 3 页"
+    assert only(nav, "a[rel=prev]")["href"] == "./" and only(nav, "a[rel=next]")["href"] == "page-3/"
+    assert only(nav, "a[aria-current=page]").get_text() == "第 2 页"
+
+
+def _table_promises(soup: BeautifulSoup, caption: str, rows: int) -> list[Tag]:
+    """The promises every stacked table makes: caption, header scopes and roles, a data-label on
+    every body cell (its column's header). The body rows."""
+    table = only(soup, "table")
+    assert "stack-table" in table["class"]
+    assert only(table, "caption").get_text() == caption
+    headers = table.select("thead th")
+    assert headers and all(th["scope"] == "col" and th["role"] == "columnheader" for th in headers)
+    body = table.select("tbody > tr")
+    assert len(body) == rows
+    names = [th.get_text(strip=True) for th in headers]
+    for row in body:
+        cells = row.find_all(["th", "td"], recursive=False)
+        assert [cell["data-label"] for cell in cells] == names
+        assert [cell["scope"] for cell in cells if cell.name == "th"] == ["row"]
+    return body
+
+
+def test_policy_table_lists_each_policy_with_its_catalog_facts() -> None:
+    policies = sample().policies[:3]
+    soup = render("policy_table", "policy_table", policies, "最新文件", 10)
+    rows = _table_promises(soup, "最新文件", 3)
+    first = rows[0]
+    assert first.td.get_text() == "11"  # numbered from first_index
+    assert only(first, "th a")["href"] == f"../{policies[0].url}"
+    assert policies[0].title in first.get_text() and only(first, "time")["datetime"] == policies[0].date.isoformat()
+    if "/" in policies[0].index_no:
+        assert first.select_one(".index-no wbr") is not None  # breaks after the “/” only
+
+
+def test_roster_list_links_each_notice_and_gives_its_period() -> None:
+    rosters = sample().rosters
+    assert rosters
+    soup = render("roster_list", "roster_list", rosters, "正在公示的名单")
+    rows = _table_promises(soup, "正在公示的名单", len(rosters))
+    assert [unquote(str(only(row, "th a")["href"])) for row in rows] == [f"../{r.url}" for r in rosters]
+    period = render("roster_list", "roster_period", rosters[0]).get_text(strip=True)
+    assert rosters[0].publish_from.isoformat() in period
+
+
+def test_standards_glance_shows_each_standard_in_force() -> None:
+    views = home_standards(sample())
+    assert views
+    soup = render("standards_glance", "standards_glance", views, "主要救助保障标准")
+    rows = _table_promises(soup, "主要救助保障标准", len(views))
+    assert [only(row, "th a")["href"] for row in rows] == [f"../{v.standard.url}" for v in views]
+
+
+@pytest.mark.parametrize(
+    ("change", "text", "heard"),
+    [
+        (None, "—无此前记录", "无此前记录"),
+        (Change(Decimal(1000), Decimal(0), Decimal(0)), "未调整", ""),
+        (Change(Decimal(1055), Decimal(65), Decimal("6.2")), "较上次调整+65（+6.2%）", "较上次调整"),
+        (Change(Decimal(900), Decimal(-20), Decimal("-2.2")), "较上次调整−20（−2.2%）", "较上次调整"),
+    ],
+)
+def test_change_always_shows_the_sign_and_says_what_it_is(change: Change | None, text: str, heard: str) -> None:
+    soup = render("change", "change", change)
+    span = only(soup, "span.change")
+    assert span.get_text() == text
+    assert "".join(s.get_text() for s in span.select(".visually-hidden")) == heard
+
+
+def test_step_chart_is_an_image_named_by_its_title_and_description() -> None:
+    series = [("城市", [(date(2024, 1, 1), Decimal(1000)), (date(2025, 7, 1), Decimal(1055))])]
+    chart = step_chart(series, TODAY)
+    soup = render(
+        "chart",
+        "step_chart",
+        chart,
+        "城市低保标准变化图",
+        "2024年1000元，2025年7月起1055元",
+        "c",
+        "元/人·月",
+        "现行标准：1055",
+    )
+    svg = only(soup, "svg")
+    assert svg["role"] == "img" and svg["aria-labelledby"] == "c-title c-desc"
+    assert only(svg, "title#c-title").get_text() == "城市低保标准变化图"
+    assert only(svg, "desc#c-desc").get_text() == "2024年1000元，2025年7月起1055元"
+    assert only(svg, ".chart-current").get_text() == "现行标准：1055"
+    assert svg.select(".chart-value-current")  # the value in force is marked
