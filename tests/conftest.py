@@ -25,13 +25,33 @@ settings.load_profile("shared-machine")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Test files whose tests each build, serve or re-build whole sites (a second or more apiece):
+# every test in them is marked ``slow``. Elsewhere a test that does is marked where it is defined.
+SLOW_MODULES = frozenset(
+    {
+        "test_benchmark_run.py",
+        "test_build_output.py",
+        "test_builds_end.py",
+        "test_hostile.py",
+        "test_incremental.py",
+        "test_incremental_sequences.py",
+        "test_links.py",
+        "test_nginx.py",
+        "test_search_index.py",
+        "test_serve.py",
+    }
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under tests/browser/ is marked ``browser`` (it drives Chromium), so that
-    ``-m "not browser and not slow"`` is a quick loop."""
+    """Every test under tests/browser/ is marked ``browser`` (it drives Chromium), every test of
+    `SLOW_MODULES` ``slow``, so that ``-m "not browser and not slow"`` is a quick loop."""
     browser = Path(__file__).resolve().parent / "browser"
     for item in items:
         if item.path.is_relative_to(browser):
             item.add_marker(pytest.mark.browser)
+        elif item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 SAMPLE_CONTENT = ROOT / "content"

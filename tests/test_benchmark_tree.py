@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import ROOT, TODAY, run_cli, tree_bytes
 
@@ -27,6 +28,7 @@ def make(root: Path, seed: int = 1) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_tree_checks_clean_and_is_deterministic(tmp_path: Path) -> None:
     tree = make(tmp_path / "a")
     result = run_cli("check", "--content", str(tree), "--today", TODAY, "--strict")

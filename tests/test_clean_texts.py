@@ -68,6 +68,7 @@ def test_check_refuses_only_the_one_known_number(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_check_and_a_strict_build_publish_every_clean_text_once_the_bureau_allows_it(tmp_path: Path) -> None:
     """`check` (the gate over the sources and every rendered page) and `build --strict` (the gate
     over every file written, the search index included) refuse none of them."""

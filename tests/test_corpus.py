@@ -121,7 +121,10 @@ def test_corpus_is_large_enough() -> None:
     assert {c.name for c in CASES} >= AS_PROCESS
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.name in AS_PROCESS else []) for c in CASES],
+)  # the cases run as a real process are the slow ones
 def test_case(case: Case, tmp_path: Path) -> None:
     work = prepare(case, tmp_path)
     before = tree_bytes(work)

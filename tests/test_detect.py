@@ -409,6 +409,7 @@ SCAN_PIECES = st.one_of(
     st.lists(SCAN_PIECES, max_size=14),
     st.sampled_from([frozenset(), frozenset({"13812345678"}), frozenset({USCC_ALL_DIGITS, "0599-86612345"})]),
 )
+@pytest.mark.slow
 def test_scan_text_agrees_with_the_straightforward_scan(pieces: list[str], allow: frozenset[str]) -> None:
     text = "".join(pieces)
     assert [(f.line, f.column, f.kind, f.masked) for f in scan_text(text, allow)] == straightforward_scan(text, allow)

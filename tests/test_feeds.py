@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 from conftest import TODAY, policy_md, run_cli, soup
 
 BASE = "https://mzj.shifan.example.gov.cn/"  # base_url of content/site.yaml
@@ -132,6 +133,7 @@ def test_feed_of_a_site_without_policies_is_valid(content: Callable[..., Path]) 
 # --- sitemap.xml and robots.txt ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sitemap_lists_every_public_page_with_lastmod_and_no_roster(sample_output: Path) -> None:
     urlset = ET.parse(sample_output / "sitemap.xml").getroot()
     assert urlset.tag == f"{SITEMAP}urlset"

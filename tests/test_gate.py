@@ -123,6 +123,7 @@ def test_standards_yaml_is_checked(content: Content) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_finding_only_in_the_output(content: Content) -> None:
     """A mobile in site.yaml's contact reaches every page through the footer template."""
     root = content(good_files())
@@ -357,6 +358,7 @@ LINE_PIECES = st.one_of(
 
 @settings(deadline=None, max_examples=300)
 @given(st.lists(LINE_PIECES, max_size=30))
+@pytest.mark.slow
 def test_candidate_lines_are_the_lines_the_pattern_matches(pieces: list[str]) -> None:
     text = "".join(pieces)
     lines = text.split("\n")
@@ -397,6 +399,7 @@ NAME_PIECES = st.sampled_from(
 @example(['<td class="<x roster-name">', "李四", "<"])
 @example(['<th title=">" class="roster-name">', "李四", "<", '<th class="roster-name" x=">">', "张*", "<"])
 @example(['<th class="roster-name"', "\n", 'class="roster-name">', "李四", "<"])
+@pytest.mark.slow
 def test_roster_names_are_the_matches_of_the_pattern(pieces: list[str]) -> None:
     text = "".join(pieces)
     expected = [(m.span(), m.group(1)) for m in gate._ROSTER_NAME.finditer(text)]
@@ -417,6 +420,7 @@ WINDOW_PIECES = st.one_of(
 @settings(deadline=None, max_examples=500)
 @given(st.lists(WINDOW_PIECES, max_size=25), st.sampled_from([frozenset(), frozenset({USCC, "13812345678"})]))
 @example(["9aaB9X1XA9X845bx8474Y", "91350100M000100Y43", ".", "１３８１２３４５６７８"], frozenset())
+@pytest.mark.slow
 def test_scan_large_text_sees_enough_around_each_number(pieces: list[str], allow: frozenset[str]) -> None:
     text = "".join(pieces)
     assert list(gate.scan_large_text(text, allow)) == scan_text(text, allow)
@@ -433,6 +437,7 @@ def test_a_window_reaches_far_enough() -> None:
     assert gate._WINDOW_BEFORE >= 20 and gate._WINDOW_AFTER >= 23
 
 
+@pytest.mark.slow
 def test_personal_data_in_a_new_part_of_the_search_index_stops_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -466,6 +471,7 @@ def test_personal_data_in_a_new_part_of_the_search_index_stops_the_build(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_sensitive_words_in_roster_free_text_stop_the_build(content: Content) -> None:
     """Issue 19: words as well as numbers. The build stops, the previous output stays, and the
     log shows the row, the column and the category with only the first character of the word."""
@@ -483,6 +489,7 @@ def test_sensitive_words_in_roster_free_text_stop_the_build(content: Content) ->
     assert again.code == 1 and again.lines == lines
 
 
+@pytest.mark.slow
 def test_a_sensitive_word_allowed_in_site_yaml_is_published(content: Content) -> None:
     root = content(good_files())
     csv = ROSTER_CSV.replace("1500,\n", "1500,低收入家庭\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -123,6 +124,7 @@ _MARKUP = st.sampled_from(
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_MARKUP, max_size=30).map("".join))
+@pytest.mark.slow
 def test_quick_inline_stage_makes_the_same_html_as_python_markdown(text: str) -> None:
     assert md.render(text) == _reference.render(text)
 
@@ -187,6 +189,7 @@ _BLOCK = st.lists(_LINE, min_size=1, max_size=4).map("\n".join)
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_BLOCK, max_size=8).map("\n\n".join), st.sampled_from(["", "* 项目\n\n", "1. 项目\n"]))
+@pytest.mark.slow
 def test_quick_paragraphs_make_the_same_html_as_python_markdown(text: str, before: str) -> None:
     # (also after a list: a paragraph there may belong to the list item)
     assert md.render(before + text) == _reference.render(before + text)

@@ -43,6 +43,7 @@ def test_new_policy_takes_the_next_serial_and_builds(content: Callable[..., Path
     assert (root.parent / "out" / "policies" / "policy-2024-00010" / "index.html").exists()
 
 
+@pytest.mark.slow
 def test_new_policy_is_a_draft_until_its_draft_line_is_removed(content: Callable[..., Path]) -> None:
     root = content({"policies/a.md": policy_md()})
     result = run_cli(

@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 
 import markupsafe
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,6 +140,7 @@ BODY = st.text(
 
 @SETTINGS
 @given(meta=st.dictionaries(KEYS, VALUES, max_size=8), body=BODY, crlf=st.booleans(), bom=st.booleans())
+@pytest.mark.slow
 def test_generated_front_matter_round_trips(tmp_path: Path, meta: dict, body: str, crlf: bool, bom: bool) -> None:
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**6)
     text = f"---\n{dumped}---\n{body}"
@@ -199,6 +201,7 @@ NUMBERS = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(before=AROUND, number=NUMBERS, after=AROUND)
+@pytest.mark.slow
 def test_escaping_text_for_html_finds_the_same_numbers(before: str, number: str, after: str) -> None:
     text = f"{before} {number} {after}"
     plain = [f.kind for f in scan_text(text)]
@@ -209,6 +212,7 @@ def test_escaping_text_for_html_finds_the_same_numbers(before: str, number: str,
 
 @settings(max_examples=300, deadline=None)
 @given(before=AROUND, number=NUMBERS, after=AROUND, data=st.data())
+@pytest.mark.slow
 def test_the_gate_reads_numbers_written_as_character_references(
     before: str, number: str, after: str, data: st.DataObject
 ) -> None:
@@ -251,6 +255,7 @@ def card_forms(card: str) -> list[str]:
 
 @settings(max_examples=300, deadline=None)
 @given(card=real_cards(), before=AROUND, after=AROUND)
+@pytest.mark.slow
 def test_every_card_with_a_real_issuer_is_caught_in_any_form(card: str, before: str, after: str) -> None:
     assert card_issuer(card) is not None
     for form in card_forms(card):
@@ -298,6 +303,7 @@ NO_ISSUER = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(prefix=NO_ISSUER, data=st.data(), before=AROUND, after=AROUND)
+@pytest.mark.slow
 def test_a_19_digit_id_with_no_issuer_is_no_card(prefix: str, data: st.DataObject, before: str, after: str) -> None:
     body = data.draw(st.text(alphabet="0123456789", min_size=18 - len(prefix), max_size=18 - len(prefix)))
     number = _card(prefix + body)

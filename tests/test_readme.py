@@ -8,6 +8,7 @@ import shlex
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -31,6 +32,7 @@ def _table_commands() -> list[str]:
     return re.findall(r"^\| `([^`]*build\.py[^`]*)` \|", section, flags=re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_every_command_in_the_table_names_the_venv_python_and_its_help_runs() -> None:
     commands = _table_commands()
     assert len(commands) >= 5

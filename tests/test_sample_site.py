@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import SAMPLE_CONTENT, soup
 
@@ -149,6 +150,7 @@ def test_catalog_by_category_and_year(sample_output: Path) -> None:
         assert len(page.select("table.catalog-table tbody tr")) == min(count, 20)
 
 
+@pytest.mark.slow
 def test_every_page_has_site_meta_one_h1_and_a_skip_link(sample_output: Path) -> None:
     pages = sorted(sample_output.rglob("*.html"))
     assert len(pages) > 40

@@ -156,6 +156,7 @@ def change_text(cell: Tag) -> str:
 # Values in force, change, announced adjustments
 
 
+@pytest.mark.slow
 def test_value_changes_on_its_effective_day_not_the_day_before(site: Callable[..., Path]) -> None:
     before = grid(table_by_caption(soup(site("2024-06-30") / "standards/index.html"), "各区县现行救助保障标准"))
     on = grid(table_by_caption(soup(site("2024-07-01") / "standards/index.html"), "各区县现行救助保障标准"))
@@ -240,6 +241,7 @@ def test_announced_change_is_not_in_force_until_its_day(site: Callable[..., Path
     assert history[("2024-07-01", "状态")].get_text(strip=True) == "已调整"
 
 
+@pytest.mark.slow
 def test_sample_future_entry_in_force_only_from_2027(sample_output: Path, tmp_path: Path) -> None:
     cells = grid(table_by_caption(soup(sample_output / "standards/index.html"), "各区县现行救助保障标准"))
     assert amount(cells[("重度残疾人护理补贴", "中心区")]) == "160"
@@ -564,6 +566,7 @@ def test_basis_published_later_withholds_the_adjustment(site: Callable[..., Path
     assert [h["effective"] for h in huli["history"]] == ["2024-07-01"]
 
 
+@pytest.mark.slow
 def test_draft_basis_for_a_future_adjustment_withholds_it(content: Callable[..., Path]) -> None:
     files = {**TREE, "policies/tz-2027.md": policy_md(index_no=f"{USCC}/2026-00001", date="2026-11-01", draft="true")}
     out = build(content(files), TODAY)
