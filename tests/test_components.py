@@ -1,6 +1,7 @@
 """Each component of templates/components/ rendered alone, with example parameters, as GOV.UK
 Frontend tests its components: what each one promises (its doc comment) holds without the page
-around it. The examples are the sample site's own objects, or made here where a case needs it.
+around it. The tables take plain rows (render/rows.py), written out here by hand, and the rows
+that the sample's own policies, rosters and standards make.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from site_builder.plan import Pagination
 from site_builder.plan.standards import home_standards
 from site_builder.render.charts import step_chart
 from site_builder.render.env import make_environment
+from site_builder.render.rows import policy_row, roster_row, standard_row
 from site_builder.site import Site
 from site_builder.standards import Change
 
@@ -104,34 +106,84 @@ def _table_promises(soup: BeautifulSoup, caption: str, rows: int) -> list[Tag]:
     return body
 
 
-def test_policy_table_lists_each_policy_with_its_catalog_facts() -> None:
+POLICY_ROW = {
+    "title": "测试市民政局关于调整最低生活保障标准的通知",
+    "url": "policies/dibao-biaozhun/",
+    "status": "有效",
+    "index_no": "11379900005183427E/2024-00012",
+    "doc_no": "测民发〔2024〕12号",
+    "category": "社会救助",
+    "date": "2024-03-18",
+}
+
+
+def test_policy_table_lists_each_row_with_its_catalog_facts() -> None:
+    repealed = POLICY_ROW | {"title": "旧办法", "url": "policies/jiu/", "status": "已废止", "index_no": "无"}
+    soup = render("policy_table", "policy_table", [POLICY_ROW, repealed], "最新文件", 10)
+    first, second = _table_promises(soup, "最新文件", 2)
+    assert [td.get_text() for td in (first.td, second.td)] == ["11", "12"]  # numbered from first_index
+    assert only(first, "th a")["href"] == "../policies/dibao-biaozhun/" and first.select(".status") == []
+    assert only(second, ".status").get_text() == "（已废止）"
+    assert [span.get_text() for span in first.select(".index-no .nowrap")] == ["11379900005183427E/", "2024-00012"]
+    assert first.select_one(".index-no wbr") is not None and second.select_one(".index-no wbr") is None
+    assert only(first, "time")["datetime"] == "2024-03-18" and only(first, ".doc-no").get_text() == "测民发〔2024〕12号"
+
+
+def test_the_sample_policies_make_rows_the_table_takes() -> None:
     policies = sample().policies[:3]
-    soup = render("policy_table", "policy_table", policies, "最新文件", 10)
+    soup = render("policy_table", "policy_table", [policy_row(p) for p in policies], "最新文件")
     rows = _table_promises(soup, "最新文件", 3)
-    first = rows[0]
-    assert first.td.get_text() == "11"  # numbered from first_index
-    assert only(first, "th a")["href"] == f"../{policies[0].url}"
-    assert policies[0].title in first.get_text() and only(first, "time")["datetime"] == policies[0].date.isoformat()
-    if "/" in policies[0].index_no:
-        assert first.select_one(".index-no wbr") is not None  # breaks after the “/” only
+    assert [only(row, "th a")["href"] for row in rows] == [f"../{p.url}" for p in policies]
+    assert [only(row, "time")["datetime"] for row in rows] == [p.date.isoformat() for p in policies]
 
 
 def test_roster_list_links_each_notice_and_gives_its_period() -> None:
+    standing = {
+        "title": "甲区2026年11月城市低保长期公示名单",
+        "url": "rosters/2026-11-甲区-城市低保/",
+        "district": "甲区",
+        "program": "城市低保",
+        "stage": "长期公示",
+        "start": "2026-11-06",
+        "end": None,
+        "households": 1234,
+        "persons": 2345,
+    }
+    preliminary = standing | {"stage": "初审公示", "url": "rosters/r/", "end": "2026-12-01"}
+    soup = render("roster_list", "roster_list", [standing, preliminary], "正在公示的名单")
+    first, second = _table_promises(soup, "正在公示的名单", 2)
+    assert unquote(str(only(first, "th a")["href"])) == "../rosters/2026-11-甲区-城市低保/"
+    assert first.find(attrs={"data-label": "公示期"}).get_text() == "2026-11-06 起，至下一期名单公布"
+    assert second.find(attrs={"data-label": "公示期"}).get_text() == "2026-11-06 至 2026-12-01"
+    assert first.find(attrs={"data-label": "户数"}).get_text() == "1,234"
     rosters = sample().rosters
     assert rosters
-    soup = render("roster_list", "roster_list", rosters, "正在公示的名单")
-    rows = _table_promises(soup, "正在公示的名单", len(rosters))
+    rows = _table_promises(
+        render("roster_list", "roster_list", [roster_row(r) for r in rosters], "名单"), "名单", len(rosters)
+    )
     assert [unquote(str(only(row, "th a")["href"])) for row in rows] == [f"../{r.url}" for r in rosters]
-    period = render("roster_list", "roster_period", rosters[0]).get_text(strip=True)
-    assert rosters[0].publish_from.isoformat() in period
 
 
-def test_standards_glance_shows_each_standard_in_force() -> None:
+def test_standards_glance_shows_one_amount_or_the_range_where_districts_differ() -> None:
+    row = {
+        "name": "城市低保标准",
+        "url": "standards/dibao-city/",
+        "low": 1120,
+        "high": 1120,
+        "unit": "元/人·月",
+        "effective": "2026-07-01",
+    }
+    soup = render("standards_glance", "standards_glance", [row, row | {"low": 1000, "high": 1120}], "主要救助保障标准")
+    first, second = _table_promises(soup, "主要救助保障标准", 2)
+    assert first.find(attrs={"data-label": "现行标准"}).get_text() == "1120"
+    assert second.find(attrs={"data-label": "现行标准"}).get_text() == "1000～1120（各区县不同）"
+    assert only(first, "time")["datetime"] == "2026-07-01"
     views = home_standards(sample())
     assert views
-    soup = render("standards_glance", "standards_glance", views, "主要救助保障标准")
-    rows = _table_promises(soup, "主要救助保障标准", len(views))
-    assert [only(row, "th a")["href"] for row in rows] == [f"../{v.standard.url}" for v in views]
+    rows = _table_promises(
+        render("standards_glance", "standards_glance", [standard_row(v) for v in views], "标准"), "标准", len(views)
+    )
+    assert [only(r, "th a")["href"] for r in rows] == [f"../{v.standard.url}" for v in views]
 
 
 @pytest.mark.parametrize(

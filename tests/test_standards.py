@@ -677,7 +677,7 @@ def test_standards_glance_component() -> None:
     view = StandardView(s, current, values, (Decimal(400), Decimal(409)), (), (), ())
     html = render_macro(
         '{% from "components/standards_glance.html" import standards_glance with context %}'
-        '{{ standards_glance(views, "主要标准") }}',
+        '{{ standards_glance(views | map("standard_row") | list, "主要标准") }}',
         views=[view],
     )
     cells = grid(table_by_caption(html, "主要标准"))

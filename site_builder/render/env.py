@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..cache import digest, tree_digest
+from . import rows
 
 
 @jinja2.pass_context
@@ -173,6 +174,7 @@ def make_environment(template_dir: Path, compiled: Path | None = None) -> jinja2
     env.filters["cn_date"] = cn_date
     env.filters["file_size"] = file_size
     env.filters["money"] = money
+    env.filters.update(rows.FILTERS)  # the components' plain parameters, made from the content
     return env
 
 
