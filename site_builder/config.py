@@ -201,7 +201,7 @@ SCHEMA: tuple[Option | Section, ...] = (
         options=(
             Option("hotline", "监督电话", "str", to="roster_hotline", default=""),
             Option("mask", "遮蔽方式", "str", choices=("default",), default="default"),
-            Option("page_size", "每页条数", "int", to="roster_page_size", default=200),
+            Option("page_size", "每页条数", "int", to="roster_page_size", default=200, check=_page_size_error),
         ),
     ),
     Section(

@@ -309,6 +309,13 @@ CASES = [
         PII + "\n每页条数: -3",
         (f"{SHOWN}:17: page_size 必须是正整数",),
     ),
+    Case(  # a roster page of no households (or fewer than none) is no page
+        "roster.page_size",
+        HOTLINE,
+        HOTLINE + "\n  page_size: 500",
+        HOTLINE + "\n  每页条数: -3",
+        (f"{SHOWN}:15: page_size 必须是正整数",),
+    ),
     Case(
         "pii.sensitive_terms",
         PII,
@@ -475,10 +482,10 @@ def test_a_minimal_site_yaml_gets_every_default(tmp_path: Path) -> None:
     )
 
 
-def test_empty_mappings_and_zero_page_sizes_get_the_defaults(tmp_path: Path) -> None:
+def test_empty_mappings_get_the_defaults_and_zero_page_sizes_are_errors(tmp_path: Path) -> None:
     text = MINIMAL + "contact: {}\nroster: {每页条数: 0}\npii: {}\nlanguage: ''\npage_size: 0\n"
     config, problems = load(tmp_path, text)
-    assert problems == [f"{SHOWN}:10: page_size 必须是正整数"]  # the roster's is not checked
+    assert problems == [f"{SHOWN}:7: page_size 必须是正整数", f"{SHOWN}:10: page_size 必须是正整数"]
     assert config is not None
     assert (config.contact, config.roster_page_size, config.pii_allow, config.language, config.page_size) == (
         Contact(),
