@@ -316,7 +316,13 @@ function main() {
   input.addEventListener("compositionend", soon);
   input.addEventListener("focus", () => pagefind().catch(() => {}), { once: true });
   for (const select of [category, year]) {
-    if (select) select.addEventListener("change", () => run(state()));
+    // a search typed just before is due from the timer: this one replaces it, or it would run
+    // again afterwards and redraw the list under the reader's eyes (and under a test's)
+    if (select)
+      select.addEventListener("change", () => {
+        window.clearTimeout(timer);
+        run(state());
+      });
   }
   moreButton.addEventListener("click", async () => {
     const first = shown;

@@ -457,3 +457,28 @@ def test_an_index_in_parts_finds_and_lists_like_one(
     dates = [re.search(r"日期：(\S+)", r["meta"]).group(1) for r in listed]  # type: ignore[union-attr]
     assert dates == sorted(dates, reverse=True)
     assert watched.console_errors == []
+
+
+def test_choosing_a_category_replaces_a_search_still_waiting_to_run(open_page: Callable[..., WatchedPage]) -> None:
+    """Typing starts a search after a short pause; choosing a category before it ends runs the
+    search at once, and the typed one must not run again later and redraw the list. The page's
+    timers run on Playwright's clock, moved on by hand: no waiting on real time."""
+    from datetime import datetime, timedelta
+
+    from playwright.sync_api import expect
+
+    watched = open_page()
+    page = watched.page
+    start = datetime(2026, 11, 29, 9, 0)
+    page.clock.install(time=start)
+    watched.goto("search/")
+    page.clock.pause_at(start + timedelta(minutes=1))  # from here on, time moves only by hand
+    page.get_by_label("搜索政策文件和页面").fill("低保")  # the input event: a search due in 300 ms
+    page.get_by_label("组配分类", exact=True).select_option("社会救助")  # runs now
+    wait_for_results(watched)
+    expect(page.locator(".search-result").first).to_be_visible()
+    page.locator(".search-result").first.evaluate("node => { node.dataset.seen = 'yes'; }")
+    page.clock.run_for(5000)  # well past the typed search's pause
+    wait_for_results(watched)
+    assert page.locator(".search-result").first.get_attribute("data-seen") == "yes"  # not drawn again
+    assert watched.console_errors == []
