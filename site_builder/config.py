@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from . import urls
 from .identifiers import uscc_is_valid
@@ -149,8 +149,12 @@ def _sensitive_terms(raw: Mapping[object, object]) -> tuple[Any, Sequence[tuple[
     return tuple(terms.items()), errors
 
 
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
+def _base_url(url: str) -> str:
+    """``url`` ending in ``/``, its path percent-encoded where it is not already (a feed, a
+    sitemap and a printed page need a valid address: ``/民政/`` → ``/%E6%B0%91%E6%94%BF/``)."""
+    parts = urlsplit(url)
+    path = quote(parts.path, safe="/%-._~!$&'()*+,;=:@")
+    return urlunsplit(parts._replace(path=path if path.endswith("/") else path + "/"))
 
 
 _NAMES = (_repeated, _not_a_segment)  # a district, category or topic names a folder of the site
@@ -160,7 +164,7 @@ _NAMES = (_repeated, _not_a_segment)  # a district, category or topic names a fo
 SCHEMA: tuple[Option | Section, ...] = (
     Option("title", "标题", "str", required=True, to="title", default=""),
     Option(
-        "base_url", "网址", "str", required=True, to="base_url", default="", check=_base_url_error, convert=_with_slash
+        "base_url", "网址", "str", required=True, to="base_url", default="", check=_base_url_error, convert=_base_url
     ),
     Option("language", "语言", "str", to="language", default="zh-CN"),
     Section(

@@ -542,6 +542,23 @@ def test_the_nested_mappings_under_their_chinese_names_read_the_same(tmp_path: P
     assert len(problems) == 1 and problems[0].startswith("content/site.yaml:6: "), problems
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("https://mzj.x.gov.cn", "https://mzj.x.gov.cn/"),
+        ("https://x.gov.cn/mzj", "https://x.gov.cn/mzj/"),
+        ("https://x.gov.cn/民政/", "https://x.gov.cn/%E6%B0%91%E6%94%BF/"),
+        ("https://x.gov.cn/m%C3%A9", "https://x.gov.cn/m%C3%A9/"),  # encoded already: kept
+        ("http://127.0.0.1:8000/预览", "http://127.0.0.1:8000/%E9%A2%84%E8%A7%88/"),
+    ],
+)
+def test_base_url_ends_in_a_slash_and_its_path_is_percent_encoded(tmp_path: Path, given: str, stored: str) -> None:
+    """Feeds, the sitemap and printed pages put base_url into addresses as it is stored."""
+    config, problems = load(tmp_path, MINIMAL, given)
+    assert problems == [] and config is not None
+    assert config.base_url == stored
+
+
 def test_base_url_from_the_command_line_wins(tmp_path: Path) -> None:
     config, problems = load(tmp_path, MINIMAL, "http://localhost:8000/preview")
     assert problems == [] and config is not None

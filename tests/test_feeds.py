@@ -178,3 +178,24 @@ def test_base_url_option_moves_every_absolute_url(subpath_output: Path) -> None:
     )
     not_found = soup(subpath_output / "404.html")
     assert {a["href"] for a in not_found.select("main a")} >= {"/sub/", "/sub/catalog/", "/sub/search/"}
+
+
+def test_a_base_url_with_chinese_in_its_path_gives_valid_addresses(
+    content: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Feed readers and search engines take only ASCII addresses: the base's path is encoded
+    once, in the feed, the sitemap, robots.txt and the printed address of a page."""
+    root = content({"policies/2024/a.md": policy_md()})
+    out = tmp_path / "output"
+    done = run_cli(
+        "build", "--content", str(root), "--out", str(out), "--today", TODAY, "--base-url", "https://x.gov.cn/民政"
+    )
+    assert done.code == 0, done.err
+    base = "https://x.gov.cn/%E6%B0%91%E6%94%BF/"
+    feed = ET.parse(out / "feed.xml").getroot()
+    hrefs = [link.get("href", "") for link in feed.iter(f"{ATOM}link")] + [feed.findtext(f"{ATOM}id", "")]
+    locs = [u.text or "" for u in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert hrefs and locs and all(url.startswith(base) and url.isascii() for url in hrefs + locs)
+    assert "Disallow: /%E6%B0%91%E6%94%BF/rosters/" in (out / "robots.txt").read_text(encoding="utf-8")
+    printed = soup(out / "policies" / "a" / "index.html").select_one(".print-only")
+    assert printed is not None and f"{base}policies/a/" in printed.get_text()
