@@ -77,9 +77,8 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     )
     testpoints.reached("gate")
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
-    check_sources(
-        site, problems, gate_cache, options.jobs
-    )  # the personal-data gate over every source that would be published
+    # the personal-data gate over every source that would be published
+    check_sources(site, problems, gate_cache, options.jobs)
     problems.raise_if_errors(options.strict)
     log(f"已读取：政策文件 {len(site.policies)} 件（共 {len(policies)} 个文件），页面 {len(site.pages)} 个")
     log(f"已读取：救助保障标准 {len(site.standards)} 项")
@@ -129,10 +128,9 @@ class _Build:
 
 @dataclass(frozen=True)
 class _Index:
-    """The search index of a build: the parts taken over, the key of every part, the hashes of
-    every file of every part (for the manifest), and the bundle folders to replace on commit."""
+    """The search index of a build: the key of every part, the hashes of every file of every
+    part (for the manifest), and the bundle folders to replace on commit."""
 
-    kept: list[Shard]
     keys: dict[str, str]
     hashes: dict[str, FileHash]
     replaced: set[str]
@@ -286,7 +284,7 @@ def _search_index(
         root = out if shard in kept and staging.update else staging.path
         hashes.update(hash_folder(root, shard.bundle, run.record.bundles))
     replaced = bundles - {shard.bundle for shard in kept}  # rebuilt parts, and parts no longer made
-    return _Index(kept, keys, hashes, replaced)
+    return _Index(keys, hashes, replaced)
 
 
 def _write_manifest(staging: Path, result: WriteResult, bundle_hashes: dict[str, FileHash]) -> None:
