@@ -8,7 +8,6 @@ required keys), then every value is checked and stored, in schema order.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,14 +15,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from . import urls
+from . import footer_formats, urls
 from .identifiers import uscc_is_valid
 from .privacy.lexicon import parse_sensitive_terms
 from .problems import Problems
 from .sources.fields import Field, Fields, Kind, read_fields
 from .sources.yamldoc import YamlDoc, load_yaml_file
-
-_SITE_ID = re.compile(r"^[0-9A-Za-z]{6,20}$")
 
 Check = Callable[[Any], str | None]
 """A value → its error message, or None when it is good."""
@@ -70,6 +67,22 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Portal:
+    """The bureau's portal (门户网站) whose 政府信息公开 column this site is: with it, every page
+    carries the portal's header and navigation, and the trail starts at the portal's home."""
+
+    name: str = ""
+    url: str = ""
+    nav: tuple[tuple[str, str], ...] = ()  # (label, absolute address) of its main navigation
+    header_text: str = ""
+    footer_text: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """Everything site.yaml says, checked. ``content_dir`` is where it was read from."""
 
@@ -94,6 +107,11 @@ class SiteConfig:
     page_size: int
     pii_sensitive_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, words) added to the lexicon
     pii_allow_phrases: tuple[str, ...] = ()
+    conac_id: str = ""  # 党政机关网站标识
+    portal: Portal = Portal()
+    annual_report_due: str = (
+        "01-31"  # MM-DD of the year after: 1月31日 for a department, 3月31日 for a government's office
+    )
 
     @property
     def domain(self) -> str:
@@ -110,7 +128,46 @@ def _uscc_error(uscc: str) -> str | None:
 
 
 def _site_id_error(site_id: str) -> str | None:
-    return None if _SITE_ID.match(site_id) else f"网站标识码 “{site_id}” 应为 6–20 位字母或数字"
+    return None if footer_formats.SITE_ID.fullmatch(site_id) else f"网站标识码 “{site_id}” 应为 6–20 位字母或数字"
+
+
+def _icp_error(icp: str) -> str | None:
+    if footer_formats.ICP.fullmatch(icp):
+        return None
+    return f"ICP备案号 “{icp}” 格式不对：应如 鲁ICP备12345678号 或 鲁ICP备12345678号-1（省份简称、ICP备、数字、号）"
+
+
+def _police_record_error(record: str) -> str | None:
+    if footer_formats.POLICE_RECORD.fullmatch(record):
+        return None
+    return f"公安备案号 “{record}” 格式不对：应如 鲁公网安备37010202000123号（省份简称、公网安备、14 位数字、号，不加空格）"
+
+
+def _conac_id_error(conac_id: str) -> str | None:
+    if footer_formats.CONAC_ID.fullmatch(conac_id):
+        return None
+    return f"党政机关网站标识 “{conac_id}” 应为 32 位十六进制字符（见标识验证页网址中 id= 之后的部分）"
+
+
+def _absolute_url_error(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    return f"“{url}” 应为 http(s):// 开头的完整网址"
+
+
+def _portal_nav(raw: Mapping[object, object]) -> tuple[Any, Sequence[tuple[object, str]]]:
+    """``{栏目名: 网址}`` in order → ((label, url), …); each bad entry at its own line."""
+    items: list[tuple[str, str]] = []
+    errors: list[tuple[object, str]] = []
+    for label, url in raw.items():
+        if not isinstance(url, str):
+            errors.append((label, f"portal.nav 中 “{label}” 的网址应为文字"))
+        elif (wrong := _absolute_url_error(url)) is not None:
+            errors.append((label, f"portal.nav 中 “{label}” 的网址{wrong}"))
+        else:
+            items.append((str(label).strip(), url))
+    return tuple(items), errors
 
 
 def _base_url_error(url: str) -> str | None:
@@ -176,8 +233,9 @@ SCHEMA: tuple[Option | Section, ...] = (
             Option("name", "名称", "str", required=True, to="publisher_name", default=""),
             Option("uscc", "统一社会信用代码", "str", required=True, to="uscc", default="", check=_uscc_error),
             Option("site_id", "网站标识码", "str", required=True, to="site_id", default="", check=_site_id_error),
-            Option("icp", "备案号", "str", to="icp", default=""),
-            Option("police_record", "公安备案号", "str", to="police_record", default=""),
+            Option("icp", "备案号", "str", to="icp", default="", check=_icp_error),
+            Option("police_record", "公安备案号", "str", to="police_record", default="", check=_police_record_error),
+            Option("conac_id", "党政机关网站标识", "str", to="conac_id", default="", check=_conac_id_error),
         ),
     ),
     Option("districts", "区县", "strlist", required=True, to="districts", default=(), each=_NAMES),
@@ -224,6 +282,24 @@ SCHEMA: tuple[Option | Section, ...] = (
     ),
     Option("description", "网站简介", "str", to="description", default=""),
     Option("page_size", "每页条数", "int", to="page_size", default=20, check=_page_size_error),
+    # Art. 49: a department publishes last year's annual report by 1月31日, a government's office by 3月31日
+    Option(
+        "annual_report_due", "年报公布期限", "str", to="annual_report_due", default="01-31", choices=("01-31", "03-31")
+    ),
+    Section(
+        "portal",
+        "门户网站",
+        what="portal 门户网站",
+        to="portal",
+        build=Portal,
+        options=(
+            Option("name", "名称", "str", required=True, to="name", default=""),
+            Option("url", "网址", "str", required=True, to="url", default="", check=_absolute_url_error),
+            Option("nav", "导航", "mapping", to="nav", default=(), parse=_portal_nav),
+            Option("header_text", "页头文字", "str", to="header_text", default=""),
+            Option("footer_text", "页脚文字", "str", to="footer_text", default=""),
+        ),
+    ),
 )
 _SECTIONS = tuple(s for s in SCHEMA if isinstance(s, Section))
 

@@ -13,7 +13,7 @@ from typing import get_args, get_origin, get_type_hints
 import pytest
 from conftest import ROOT, SITE_YAML
 
-from site_builder.config import SCHEMA, Contact, Option, Section, SiteConfig, load_config
+from site_builder.config import SCHEMA, Contact, Option, Portal, Section, SiteConfig, load_config
 from site_builder.problems import Problems
 from site_builder.sources import fields as field_module
 
@@ -50,7 +50,7 @@ def edited(old: str, new: str) -> str:
 
 def test_every_key_has_a_chinese_alias_and_a_default_or_is_required() -> None:
     keys = dict(_keys())
-    assert len(keys) == 29  # 13 top-level keys, 16 in publisher, contact, roster and pii
+    assert len(keys) == 37  # 15 top-level keys, 22 in publisher, contact, roster, pii and portal
     for name, option in keys.items():
         assert option.alias and re.search(r"[\u4e00-\u9fff]", option.alias), name
         if isinstance(option, Section):  # absent, every key of it has its default
@@ -70,12 +70,16 @@ def test_every_siteconfig_field_is_filled_by_exactly_one_key_with_a_default_of_i
     targets: list[str] = []
     hints = get_type_hints(SiteConfig)
     for option in SCHEMA:
-        if isinstance(option, Section) and option.build is not None:
-            assert option.to is not None and option.build is Contact
+        if isinstance(option, Section) and option.build is not None:  # contact, portal: an object of their own
+            assert option.to is not None and isinstance(option.build, type)
+            assert hints[option.to] is option.build
             targets.append(option.to)
-            contact = get_type_hints(Contact)
-            assert sorted(o.to or "" for o in option.options) == sorted(contact)
-            assert all(isinstance(o.default, contact[o.to or ""]) for o in option.options)
+            built = get_type_hints(option.build)
+            assert sorted(o.to or "" for o in option.options) == sorted(built)
+            for o in option.options:
+                stored = o.default if o.convert is None else o.convert(o.default)
+                kind = built[o.to or ""]
+                assert isinstance(stored, get_origin(kind) or kind), (o.to, stored, kind)
             continue
         for inner in option.options if isinstance(option, Section) else (option,):
             if inner.to is None:
@@ -173,6 +177,10 @@ CATEGORIES = "categories: [政策文件, 社会救助, 部门计划及总结]"
 TOPICS = "topics: [社会救助, 养老服务]"
 PII = "  allow: []"  # the last line: keys added after it are under pii
 HOTLINE = "  hotline: 0599-86612345"
+SITE_ID = '  site_id: "3799000099"'
+COLUMN_BASE_URL = "https://mzj.test.example.gov.cn/xxgk/"
+PORTAL = "\nportal:\n  name: 测试市民政局\n  url: https://mzj.test.example.gov.cn/"
+ABSENT_MAPPINGS = {"portal": PORTAL.strip().splitlines()}
 
 CASES = [
     Case(
@@ -335,6 +343,70 @@ CASES = [
         (f"{SHOWN}:19: pii.sensitive_terms 中 “1” 不是已知的类别（可选：{KNOWN}）",),
     ),
     Case(
+        "publisher.icp",
+        SITE_ID,
+        SITE_ID + "\n  icp: 京ICP备05070602号-12",
+        SITE_ID + "\n  备案号: 示ICP备20260001号",
+        (
+            (
+                f"{SHOWN}:8: ICP备案号 “示ICP备20260001号” 格式不对：应如 鲁ICP备12345678号 或 鲁ICP备12345678号-1"
+                "（省份简称、ICP备、数字、号）"
+            ),
+        ),
+    ),
+    Case(
+        "publisher.police_record",
+        SITE_ID,
+        SITE_ID + "\n  police_record: 鲁公网安备37010202000123号",
+        SITE_ID + "\n  公安备案号: 鲁公网安备 37010202000123号",
+        (
+            (
+                f"{SHOWN}:8: 公安备案号 “鲁公网安备 37010202000123号” 格式不对：应如 鲁公网安备37010202000123号"
+                "（省份简称、公网安备、14 位数字、号，不加空格）"
+            ),
+        ),
+    ),
+    Case(
+        "publisher.conac_id",
+        SITE_ID,
+        SITE_ID + "\n  conac_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        SITE_ID + "\n  党政机关网站标识: 0A1B2C3D4E5F60718293A4B5C6D7E8F",
+        (
+            (
+                f"{SHOWN}:8: 党政机关网站标识 “0A1B2C3D4E5F60718293A4B5C6D7E8F” 应为 32 位十六进制字符"
+                "（见标识验证页网址中 id= 之后的部分）"
+            ),
+        ),
+    ),
+    Case(
+        "annual_report_due",
+        PII,
+        PII + "\nannual_report_due: 03-31",
+        PII + "\n年报公布期限: 02-28",
+        (f"{SHOWN}:17: annual_report_due（年报公布期限） 的值 “02-28” 无效，只能是：01-31、03-31",),
+    ),
+    Case(
+        "portal.url",
+        PII,
+        PII + PORTAL,
+        PII + PORTAL.replace("url: https://", "url: "),
+        (f"{SHOWN}:19: “mzj.test.example.gov.cn/” 应为 http(s):// 开头的完整网址",),
+        base_url=COLUMN_BASE_URL,
+        good_base_url=COLUMN_BASE_URL,
+    ),
+    Case(  # the portal's navigation: {label: absolute address}, in order; each bad entry at its line
+        "portal.nav",
+        PII,
+        PII + PORTAL + "\n  nav:\n    首页: https://mzj.test.example.gov.cn/\n    政府信息公开: " + COLUMN_BASE_URL,
+        PII + PORTAL + "\n  导航:\n    首页: https://mzj.test.example.gov.cn/\n    机构概况: /jggk/\n    民政要闻: 12",
+        (
+            f"{SHOWN}:22: portal.nav 中 “机构概况” 的网址“/jggk/” 应为 http(s):// 开头的完整网址",
+            f"{SHOWN}:23: portal.nav 中 “民政要闻” 的网址应为文字",
+        ),
+        base_url=COLUMN_BASE_URL,
+        good_base_url=COLUMN_BASE_URL,
+    ),
+    Case(
         "roster.mask",
         HOTLINE,
         HOTLINE + "\n  mask: default",
@@ -354,6 +426,9 @@ def with_key(dotted: str, value: str) -> tuple[str, int]:
     and that line."""
     lines = SITE_YAML.splitlines()
     mapping, _, key = dotted.rpartition(".")
+    if mapping and f"{mapping}:" not in lines:  # a mapping SITE_YAML leaves out: the smallest whole one
+        lines += ABSENT_MAPPINGS[mapping]
+        lines[lines.index(BASE_URL)] = "base_url: " + COLUMN_BASE_URL
     if mapping:
         start = lines.index(f"{mapping}:")
         end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith("  ")), len(lines))
@@ -429,8 +504,9 @@ publisher:
   名称: 测试市民政局
   统一社会信用代码: 11379900005183427E
   网站标识码: "3799000099"
-  备案号: 测ICP备1号
-  公安备案号: 测公网安备 2号
+  备案号: 鲁ICP备20260001号
+  公安备案号: 鲁公网安备37990002000123号
+  党政机关网站标识: 3F2A9C51D7E84B06A1C5E9D20B7F4A68
 区县: [甲区, 乙区]
 组配分类: [政策文件]
 主题分类: [社会救助]
@@ -451,6 +527,13 @@ pii:
   允许词语: [重点保障对象, '  ']
 网站简介: 简介
 每页条数: 30
+年报公布期限: 03-31
+门户网站:
+  名称: 测试市民政局
+  网址: https://mzj.test.example.gov.cn/
+  导航: {首页: "https://mzj.test.example.gov.cn/", 信息公开: "https://mzj.test.example.gov.cn/sub/"}
+  页头文字: 页头
+  页脚文字: 页脚
 """
 
 
@@ -507,8 +590,8 @@ def test_every_key_under_its_chinese_alias_reaches_its_field(tmp_path: Path) -> 
         publisher_name="测试市民政局",
         uscc="11379900005183427E",
         site_id="3799000099",
-        icp="测ICP备1号",
-        police_record="测公网安备 2号",
+        icp="鲁ICP备20260001号",
+        police_record="鲁公网安备37990002000123号",
         districts=("甲区", "乙区"),
         categories=("政策文件",),
         topics=("社会救助",),
@@ -521,6 +604,15 @@ def test_every_key_under_its_chinese_alias_reaches_its_field(tmp_path: Path) -> 
         page_size=30,
         pii_sensitive_terms=(("health", ("渐冻症", "尘肺病")),),
         pii_allow_phrases=("重点保障对象",),
+        conac_id="3F2A9C51D7E84B06A1C5E9D20B7F4A68",
+        portal=Portal(
+            "测试市民政局",
+            "https://mzj.test.example.gov.cn/",
+            (("首页", "https://mzj.test.example.gov.cn/"), ("信息公开", "https://mzj.test.example.gov.cn/sub/")),
+            "页头",
+            "页脚",
+        ),
+        annual_report_due="03-31",
     )
     assert config.domain == "mzj.test.example.gov.cn"
 
