@@ -355,7 +355,7 @@ def _urls_in(data: object) -> list[str]:
 
 @pytest.mark.parametrize(
     ("output", "base_url"),
-    [("sample_output", "https://mzj.shifan.example.gov.cn/"), ("subpath_output", "https://example.gov.cn/sub/")],
+    [("sample_output", "https://mzj.shifan.example.gov.cn/xxgk/"), ("subpath_output", "https://example.gov.cn/sub/")],
     ids=["root", "sub-path"],
 )
 def test_open_data_urls_are_absolute_and_lead_to_pages_that_exist(

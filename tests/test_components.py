@@ -6,6 +6,7 @@ that the sample's own policies, rosters and standards make.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -16,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import SAMPLE_CONTENT
 
+from site_builder.config import Contact, Portal
 from site_builder.options import TEMPLATE_DIR, Options
 from site_builder.pipeline import load_site
 from site_builder.plan import Pagination
@@ -76,6 +78,36 @@ def test_breadcrumbs_link_every_step_but_the_current_page() -> None:
     assert [li.get_text(strip=True) for li in items] == ["首页", "政府信息公开目录", "社会救助"]
     assert [a["href"] for a in nav.select("a")] == ["../", "./"]  # relative to catalog/index.html
     assert items[-1]["aria-current"] == "page" and items[-1].a is None
+
+
+def test_breadcrumbs_in_a_portal_start_at_its_home_and_name_the_column() -> None:
+    portal = Portal("某市民政局", "https://mzj.example.gov.cn/")
+    soup = render("breadcrumbs", "breadcrumbs", [("首页", ""), ("社会救助", None)], portal)
+    items = only(soup, "nav.breadcrumbs").select("ol > li")
+    assert [li.get_text(strip=True) for li in items] == ["首页", "政府信息公开", "社会救助"]
+    assert [a["href"] for a in soup.select("a")] == ["https://mzj.example.gov.cn/", "../"]
+    alone = render("breadcrumbs", "breadcrumbs", [("首页", ""), ("社会救助", None)], Portal())
+    assert [li.get_text(strip=True) for li in alone.select("li")] == ["首页", "社会救助"]
+
+
+def test_site_footer_shows_what_site_yaml_gives_and_leaves_out_the_rest() -> None:
+    config = sample().config
+    address = "https://mzj.shifan.example.gov.cn/xxgk/catalog/%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9/"
+    full = render("site_footer", "site_footer", config, address)
+    report = only(full, "a[href^='https://zfwzgl.www.gov.cn/']")["href"]
+    assert report == (  # the page's address encoded once more, as a query value
+        "https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=3799000012&url=https%3A%2F%2Fmzj.shifan.example.gov.cn"
+        "%2Fxxgk%2Fcatalog%2F%25E7%25A4%25BE%25E4%25BC%259A%25E6%2595%2591%25E5%258A%25A9%2F"
+    )
+    assert only(full, "a[href='https://beian.miit.gov.cn/']").get_text() == config.icp
+    assert only(full, "a.police-record img")["src"] == "../static/badges/police.svg"
+    assert only(full, "a[href^='https://bszs.conac.cn/'] img")["src"] == "../static/badges/conac.svg"
+    bare = replace(config, icp="", police_record="", conac_id="", contact=Contact(), portal=Portal())
+    plain = render("site_footer", "site_footer", bare, address)
+    hrefs = [a["href"] for a in plain.select("a")]
+    assert not [h for h in hrefs if "beian" in h or "conac" in h]
+    assert "主办单位：示范市民政局" in plain.get_text() and "地址" not in plain.get_text()
+    assert only(plain, "a[href^='https://zfwzgl.www.gov.cn/']").get_text() == "我为政府网站找错"
 
 
 def test_pagination_shows_nothing_for_one_page_and_marks_the_current_one() -> None:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from conftest import TODAY, policy_md, run_cli, soup
 
-BASE = "https://mzj.shifan.example.gov.cn/"  # base_url of content/site.yaml
+BASE = "https://mzj.shifan.example.gov.cn/xxgk/"  # base_url of content/site.yaml
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
@@ -158,7 +158,7 @@ def test_no_roster_page_anywhere_in_sitemap_or_feed(sample_output: Path) -> None
 
 def test_robots_txt(sample_output: Path) -> None:
     assert (sample_output / "robots.txt").read_text(encoding="utf-8") == (
-        f"User-agent: *\nDisallow: /rosters/\n\nSitemap: {BASE}sitemap.xml\n"
+        f"User-agent: *\nDisallow: /xxgk/rosters/\n\nSitemap: {BASE}sitemap.xml\n"
     )
 
 

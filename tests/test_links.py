@@ -11,7 +11,7 @@ from linkcheck import check_links, site_links
 def test_every_internal_link_of_the_sample_site_resolves(sample_output: Path) -> None:
     links = site_links(sample_output)
     assert len(links) > 1000  # the checker sees the whole site
-    assert check_links(sample_output) == []
+    assert check_links(sample_output, base_path="/xxgk/") == []  # the sample is the portal's /xxgk/ column
 
 
 def test_every_internal_link_resolves_under_a_sub_path(subpath_output: Path) -> None:

@@ -100,8 +100,10 @@ def test_attachments_listed_with_size_and_type_and_copied(sample_output: Path) -
 def test_breadcrumbs(sample_output: Path) -> None:
     page = soup(sample_output / "policies" / "dibao-shenhe-queren-banfa" / "index.html")
     crumbs = page.find("nav", class_="breadcrumbs").find_all("li")
-    assert [li.get_text(strip=True) for li in crumbs[:3]] == ["首页", "政府信息公开目录", "规范性文件"]
-    assert [li.a["href"] for li in crumbs[:3]] == [
+    # column mode: the trail starts at the portal's home, then the column's
+    assert [li.get_text(strip=True) for li in crumbs[:4]] == ["首页", "政府信息公开", "政府信息公开目录", "规范性文件"]
+    assert [li.a["href"] for li in crumbs[:4]] == [
+        "https://mzj.shifan.example.gov.cn/",
         "../../",
         "../../catalog/",
         "../../catalog/%E8%A7%84%E8%8C%83%E6%80%A7%E6%96%87%E4%BB%B6/",
@@ -140,7 +142,8 @@ def test_catalog_by_category_and_year(sample_output: Path) -> None:
         page = soup(sample_output / "catalog" / category / "index.html")
         assert len(page.select("table.catalog-table tbody tr")) == min(count, 20)
         assert page.find("h1").get_text(strip=True) == category
-        cells = {row.find_all("td")[3].get_text(strip=True) for row in page.select("table.catalog-table tbody tr")}
+        rows = page.select("table.catalog-table tbody tr")
+        cells = {row.find("td", attrs={"data-label": "组配分类"}).get_text(strip=True) for row in rows}
         assert cells == {category}
         assert page.find("meta", attrs={"name": "ColumnName"})["content"] == category
     for year, count in by_year.items():
@@ -180,17 +183,20 @@ def test_list_pages_carry_column_meta(sample_output: Path) -> None:
 def test_home_page(sample_output: Path) -> None:
     page = soup(sample_output / "index.html")
     assert page.find("h1").get_text(strip=True) == "示范市民政局政府信息公开"
-    nav = [a.get_text(strip=True) for a in page.find("nav", class_="main-nav").find_all("a")]
-    for item in (
+    # column mode (国办公开办函〔2019〕61号): the portal's navigation, then the column's own: the four
+    # first-level entries, 依申请公开 and search (the column's home is the title and the trail)
+    portal = page.find("nav", class_="portal-nav")
+    assert [a.get_text(strip=True) for a in portal.find_all("a")] == [
         "首页",
-        "政府信息公开指南",
-        "政府信息公开制度",
-        "法定主动公开内容",
-        "政府信息公开年报",
-        "搜索",
-        "依申请公开",
-    ):
-        assert item in nav
+        "机构概况",
+        "民政要闻",
+        "政府信息公开",
+        "办事服务",
+        "互动交流",
+    ]
+    assert portal.find("a", attrs={"aria-current": "true"})["href"] == "https://mzj.shifan.example.gov.cn/xxgk/"
+    nav = [a.get_text(strip=True) for a in page.find("nav", class_="main-nav").find_all("a")]
+    assert nav == ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开", "搜索"]
     request = page.find("nav", class_="main-nav").find("a", string="依申请公开")
     assert request["href"] == "https://www.shifan.example.gov.cn/ysqgk/"
     latest = page.select("table.catalog-table tbody tr")

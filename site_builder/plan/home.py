@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import urls
 from ..site import Site
-from . import Entry, Meta, Render
+from . import Entry, Meta, Render, columns
 from .standards import home_standards
 
 
@@ -16,7 +16,18 @@ def plan_home(site: Site) -> list[Entry]:
         Render(
             urls.output_file(urls.home()),
             "home.html",
-            Meta(site.config.title, (("首页", None),), description=site.config.description, nav="home"),
+            Meta(
+                site.config.title,
+                (("首页", None),),
+                column=columns.column(
+                    columns.HOME,
+                    site.config.description or site.config.title,
+                    "政府信息公开,政府信息公开指南,法定主动公开内容,政府信息公开年报",
+                    columns.HOME,
+                ),
+                description=site.config.description,
+                nav="home",
+            ),
             {
                 "latest": site.policies[:8],
                 "category_counts": counts,

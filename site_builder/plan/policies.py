@@ -5,14 +5,14 @@ from __future__ import annotations
 from .. import urls
 from ..site import Site
 from ..sources.policies import Policy
-from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, paginate
+from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, columns, paginate
 
-CATALOG_COLUMN = {
-    "ColumnName": "政府信息公开目录",
-    "ColumnDescription": "法定主动公开内容：按组配分类和年份排列的政府信息公开目录",
-    "ColumnKeywords": "政府信息公开,信息公开目录,政策文件",
-    "ColumnType": "信息公开",
-}
+CATALOG_COLUMN = columns.column(
+    "政府信息公开目录",
+    "法定主动公开内容：按组配分类和年份排列的政府信息公开目录",
+    "政府信息公开,信息公开目录,政策文件",
+    columns.CATALOG,
+)
 CATALOG_CRUMB = ("政府信息公开目录", urls.catalog())
 
 
@@ -116,7 +116,9 @@ def plan_pages(site: Site) -> list[Entry]:
     for page in site.pages:
         crumbs: tuple[tuple[str, str | None], ...] = (HOME_CRUMB, (page.title, None))
         nav = nav_for.get(page.slug, "")
+        column_type = columns.PAGE_COLUMNS.get(page.slug, columns.SITE_INFO)
         if page.report_year is not None:
+            column_type = columns.REPORTS
             crumbs = (HOME_CRUMB, ("政府信息公开年报", urls.annual_reports()), (page.title, None))
             nav = "reports"
         article = (
@@ -132,12 +134,7 @@ def plan_pages(site: Site) -> list[Entry]:
                     article=article,
                     description=page.summary,
                     nav=nav,
-                    column={
-                        "ColumnName": page.title,
-                        "ColumnDescription": page.summary or page.title,
-                        "ColumnKeywords": page.title,
-                        "ColumnType": "信息公开",
-                    },
+                    column=columns.column(page.title, page.summary or page.title, page.title, column_type),
                 ),
                 {"page": page},
                 markdown=page.body,
@@ -156,12 +153,9 @@ def plan_pages(site: Site) -> list[Entry]:
                 "政府信息公开年报",
                 (HOME_CRUMB, ("政府信息公开年报", None)),
                 nav="reports",
-                column={
-                    "ColumnName": "政府信息公开年报",
-                    "ColumnDescription": "历年政府信息公开工作年度报告",
-                    "ColumnKeywords": "政府信息公开年报,年度报告",
-                    "ColumnType": "信息公开",
-                },
+                column=columns.column(
+                    "政府信息公开年报", "历年政府信息公开工作年度报告", "政府信息公开年报,年度报告", columns.REPORTS
+                ),
             ),
             {"reports": site.annual_reports},
         )

@@ -24,14 +24,14 @@ from ..cache import digest
 from ..site import Site
 from ..sources.roster_table import Group, Household, Households
 from ..sources.rosters import Roster
-from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta, json_number, page_count
+from . import HOME_CRUMB, Entry, Meta, Pagination, Render, Text, article_meta, columns, json_number, page_count
 
-ROSTERS_COLUMN = {
-    "ColumnName": "公示名单",
-    "ColumnDescription": "社会救助对象公示名单：初审公示和长期公示，只公布经遮蔽的户主姓名和保障情况",
-    "ColumnKeywords": "公示名单,最低生活保障,特困供养,临时救助,社会救助",
-    "ColumnType": "信息公开",
-}
+ROSTERS_COLUMN = columns.column(
+    "公示名单",
+    "社会救助对象公示名单：初审公示和长期公示，只公布经遮蔽的户主姓名和保障情况",
+    "公示名单,最低生活保障,特困供养,临时救助,社会救助",
+    columns.STATUTORY,
+)
 ROSTERS_CRUMB = ("公示名单", urls.rosters())
 
 

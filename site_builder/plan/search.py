@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..site import Site
-from . import HOME_CRUMB, Entry, Meta, Render
+from . import HOME_CRUMB, Entry, Meta, Render, columns
 
 # Pages per part of the index, about. Pagefind needs about a third of a megabyte per Chinese page
 # in one run, and each run costs about a quarter of a second of its own: few large parts are
@@ -21,12 +21,12 @@ from . import HOME_CRUMB, Entry, Meta, Render
 SHARD_PAGES = 1000
 NEWEST_PAGES = 400
 
-SEARCH_COLUMN = {
-    "ColumnName": "站内搜索",
-    "ColumnDescription": "搜索本站公开的政策文件和页面，可按文件编号、索引号查找",
-    "ColumnKeywords": "搜索,政策文件,文件编号,索引号",
-    "ColumnType": "搜索",
-}
+SEARCH_COLUMN = columns.column(
+    "站内搜索",
+    "搜索本站公开的政策文件和页面，可按文件编号、索引号查找",
+    "搜索,政策文件,文件编号,索引号",
+    columns.SEARCH,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,15 +28,15 @@ from ..standards import (
     value_range,
     values_in_force,
 )
-from . import HOME_CRUMB, Entry, Meta, Render, Text, article_meta, json_number
+from . import HOME_CRUMB, Entry, Meta, Render, Text, article_meta, columns, json_number
 
-STANDARDS_COLUMN = {
-    "ColumnName": "救助保障标准",
-    "ColumnDescription": "法定主动公开内容：城乡低保、特困人员、孤儿、残疾人两项补贴等困难群众救助保障标准，"
+STANDARDS_COLUMN = columns.column(
+    "救助保障标准",
+    "法定主动公开内容：城乡低保、特困人员、孤儿、残疾人两项补贴等困难群众救助保障标准，"
     "按区县列出现行标准、历次调整和调整依据",
-    "ColumnKeywords": "救助保障标准,最低生活保障标准,特困人员救助供养标准,孤儿基本生活费,残疾人两项补贴",
-    "ColumnType": "信息公开",
-}
+    "救助保障标准,最低生活保障标准,特困人员救助供养标准,孤儿基本生活费,残疾人两项补贴",
+    columns.STATUTORY,
+)
 STANDARDS_CRUMB = ("救助保障标准", urls.standards())
 HOME_MAX_ORDER = 60  # standards with ``order`` up to this are shown on the home page
 STATUS_CODES = {IN_FORCE: "in_force", ANNOUNCED: "announced"}

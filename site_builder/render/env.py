@@ -19,7 +19,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup, escape
 
-from .. import urls
+from .. import footer_formats, urls
 from ..cache import digest, tree_digest
 from . import rows
 
@@ -170,6 +170,7 @@ def make_environment(template_dir: Path, compiled: Path | None = None) -> jinja2
     env.globals["url_for"] = _url_for
     env.globals["urls"] = urls  # the site path of each kind of page: url_for(urls.catalog(category))
     env.globals["page_url"] = jinja2.pass_context(_page_url)
+    env.globals["footer"] = footer_formats  # the footer's record sites: footer.police_url(site.police_record)
     env.filters["print_urls"] = _print_urls
     env.filters["cn_date"] = cn_date
     env.filters["file_size"] = file_size

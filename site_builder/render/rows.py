@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def policy_row(policy: Policy) -> dict[str, Any]:
     """A row of ``policy_table``: title, url (a site path), status (有效 or not), index_no,
-    doc_no, category, date (ISO)."""
+    doc_no, category, date (ISO), summary (内容概述, "" when there is none)."""
     return {
         "title": policy.title,
         "url": policy.url,
@@ -27,6 +27,7 @@ def policy_row(policy: Policy) -> dict[str, Any]:
         "doc_no": policy.doc_no,
         "category": policy.category,
         "date": policy.date.isoformat(),
+        "summary": policy.summary,
     }
 
 

@@ -50,7 +50,7 @@ TAP_TARGETS = (
     "main button, main select, main input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
 )
 PHONE = {"width": 390, "height": 844}
-SITE_ORIGIN = "https://mzj.shifan.example.gov.cn/"  # base_url of the sample site
+SITE_ORIGIN = "https://mzj.shifan.example.gov.cn/xxgk/"  # base_url of the sample site
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:
