@@ -1,4 +1,4 @@
-"""The command line: ``python build.py build|check|serve|new|import-roster``.
+"""The command line: ``python build.py build|check|audit|serve|new|import-roster``.
 
 Exit status: 0 success · 1 content is invalid (every problem listed as path:line: message) ·
 2 usage error. No traceback reaches the user for bad content.
@@ -75,6 +75,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="只检查内容和个人信息，不写任何文件")
     content_options(p)
 
+    p = sub.add_parser("audit", help="按政府网站检查指标检查内容和生成的网站（栏目更新、年报、页脚、链接…）")
+    content_options(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="已生成的网站目录（默认 output）")
+    p.add_argument("--json", type=Path, metavar="FILE", help="同时把检查结果写成 JSON 文件")
+
     p = sub.add_parser("serve", help="生成、预览，并在修改后自动重新生成")
     content_options(p)
     p.add_argument("--out", type=Path, default=Path("output"))
@@ -150,14 +155,26 @@ def import_roster_command(args: argparse.Namespace) -> None:
     )
 
 
-def options_from(args: argparse.Namespace) -> Options:
+def audit_command(args: argparse.Namespace) -> int:
+    """``build.py audit``: the report on stdout; exit 1 on errors (on warnings too with --strict)."""
+    from .audit import audit, write_json
+
+    report = audit(options_from(args, out_is_input=True), log)
+    for line in report.lines(args.strict):
+        print(line)
+    if args.json is not None:
+        write_json(report, args.json)
+    return EXIT_CONTENT if report.failed(args.strict) else EXIT_OK
+
+
+def options_from(args: argparse.Namespace, out_is_input: bool = False) -> Options:
     jobs = getattr(args, "jobs", 0) or (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError("--jobs 必须是正整数")
     content = args.content
     if not content.is_dir():
         raise UsageError(f"内容目录不存在：{content}")
-    if hasattr(args, "out"):
+    if hasattr(args, "out") and not out_is_input:  # audit reads the output folder, never replaces it
         check_out_dir(args.out, content)
     return Options(
         content_dir=content,
@@ -278,6 +295,8 @@ def _run(args: argparse.Namespace) -> int:
             for warning in problems.warnings:
                 log(str(warning))
             log("检查通过：内容有效，可以发布")
+        elif args.command == "audit":
+            return audit_command(args)
         elif args.command == "serve":
             from .serve import serve
 

@@ -47,6 +47,17 @@ def test_ci_example_tests_builds_and_uploads() -> None:
     assert workflow["jobs"]["publish"]["needs"] == "test"
 
 
+def test_ci_example_audits_what_it_published() -> None:
+    """The inspection rules run after every upload (never before it: a stale column must not keep
+    expired notices online), strictly, with the findings kept as data."""
+    workflow = yaml.safe_load((ROOT / "docs" / "ci-example.yml").read_text(encoding="utf-8"))
+    audit = workflow["jobs"]["audit"]
+    assert audit["needs"] == "publish"
+    script = "\n".join(step.get("run", "") for step in audit["steps"])
+    assert "build.py audit --strict" in script and "--json audit.json" in script and "--out output" in script
+    assert any(step.get("with", {}).get("name") == "site" for step in audit["steps"])  # the published files
+
+
 def test_nginx_config_loads_on_debian_12s_nginx() -> None:
     """nginx 1.22 (Debian 12) has no `http2` directive (1.25.1+): it refuses to start on one. The
     documented blocks turn HTTP/2 on in the listen line (tests/test_nginx.py runs them)."""
