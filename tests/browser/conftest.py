@@ -7,7 +7,7 @@ Reusable by every browser test in this folder:
   ``http://127.0.0.1:PORT/sub/``, ``.url_for(path)``). Missing files get the folder's
   ``404.html`` with status 404, as the nginx setup in docs/deploy.md does. Servers stop after
   the test.
-- ``sample_site``: the sample site (tests/conftest.py ``sample_output``) served at ``/``.
+- ``sample_site``: the sample site (tests/conftest.py ``sample_output``) served at ``/xxgk/``, its base path.
 - ``browser``: one headless Debian Chromium (``/usr/bin/chromium``) for the session; tests skip
   with the reason when it or Playwright is missing. Never ``playwright install``.
 - ``resolve(site, path)``: the site path of a page type, a ``"*"`` matching one path segment of
@@ -155,7 +155,7 @@ def served_site() -> Iterator[Callable[..., ServedSite]]:
 
 @pytest.fixture
 def sample_site(served_site: Callable[..., ServedSite], sample_output: Path) -> ServedSite:
-    return served_site(sample_output)
+    return served_site(sample_output, "/xxgk/")  # the sample is the portal's /xxgk/ column
 
 
 @pytest.fixture(scope="session")

@@ -251,7 +251,7 @@ def test_display_modes_are_remembered_across_pages(open_page: Callable[..., Watc
     assert page.evaluate("getComputedStyle(document.body).fontSize") == "16px"
     choose_mode(watched, "大字模式")
     choose_mode(watched, "高对比度")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="法定主动公开内容").click()
+    page.get_by_role("navigation", name="政府信息公开栏目导航").get_by_role("link", name="法定主动公开内容").click()
     page.wait_for_load_state()
     assert page.url.endswith("/catalog/")
     state = page.evaluate(

@@ -62,7 +62,8 @@ TABLES_JS = """() => {
 def printed_lines(pdf: bytes, folder: Path) -> list[str]:
     """The PDF's text as pdftotext -layout reads it, one printed line each, white space removed,
     and without the address print.css writes after a link, “（https://…）”, which the page's own
-    text does not have (test_accessibility.py checks those addresses)."""
+    text does not have (test_accessibility.py checks those addresses); a line that held only such
+    an address (a long one wraps onto lines of its own) is dropped with it."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext not found: install poppler-utils (bash scripts/setup.sh --test)")
     path = folder / "page.pdf"
@@ -75,7 +76,8 @@ def printed_lines(pdf: bytes, folder: Path) -> list[str]:
         encoding="utf-8",
     )
     lines = (re.sub(r"\s+", "", line) for line in result.stdout.splitlines())
-    return [re.sub(r"https?://[\w./%#?=&~:+-]*", "", line).replace("（）", "") for line in lines]
+    stripped = (re.sub(r"https?://[\w./%#?=&~:+-]*", "", line).replace("（）", "") for line in lines)
+    return [line for line in stripped if line]
 
 
 def common_prefix(a: str, b: str) -> int:
@@ -100,6 +102,8 @@ def find_cell(lines: list[str], item: str, after: tuple[int, int]) -> tuple[int,
                 best = max(pieces, default=0)
                 if best >= min(2, len(rest)):
                     rest = rest[best:]
+                elif lines[j] and rest.startswith(lines[j]):  # a line of one character: 通 / 知
+                    rest = rest[len(lines[j]) :]
             if not rest:
                 return i, at + 1
             at = lines[i].find(item[:2], at + 1)
