@@ -111,6 +111,14 @@ def make_parser() -> argparse.ArgumentParser:
     np.add_argument("--slug", help="文件名，也是网址的一部分：小写字母、数字和连字符（默认 policy-<年份>-<序号>）")
     np.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
 
+    ap = new_sub.add_parser(
+        "annual-report",
+        help="新建政府信息公开工作年度报告（草稿，国办公开办函〔2021〕30号格式，行政规范性文件件数按目录计算）",
+    )
+    ap.add_argument("--year", type=int, required=True, help="报告年度，如 2026")
+    ap.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容目录（默认 content）")
+    ap.add_argument("--today", type=_date, help="以此日期为“今天”（YYYY-MM-DD）")
+
     p = sub.add_parser("import-roster", help="从救助系统导出文件（.csv/.xlsx）生成遮蔽后的公示名单")
     p.add_argument("src", type=Path, help="导出文件（.csv：UTF-8 或 GBK；.xlsx）")
     p.add_argument("--program", required=True, help="项目，如 城市低保、农村低保、特困供养、临时救助")
@@ -301,6 +309,13 @@ def _run(args: argparse.Namespace) -> int:
             from .serve import serve
 
             serve(options_from(args), args.host, args.port, log)  # a busy port: UsageError, before building
+        elif args.command == "new" and args.kind == "annual-report":
+            from .scaffold import new_annual_report
+
+            if not args.content.is_dir():
+                raise UsageError(f"内容目录不存在：{args.content}")
+            path = new_annual_report(args.content, args.year, resolve_today(args.today))
+            log(f"已创建 {path}：这是草稿（草稿: true）；填好各项数字和文字后删除这一行即可发布")
         elif args.command == "new":
             from .scaffold import new_policy
 

@@ -109,9 +109,16 @@ class SiteConfig:
     pii_allow_phrases: tuple[str, ...] = ()
     conac_id: str = ""  # 党政机关网站标识
     portal: Portal = Portal()
-    annual_report_due: str = (
-        "01-31"  # MM-DD of the year after: 1月31日 for a department, 3月31日 for a government's office
-    )
+    # MM-DD of the year after: 1月31日 for a department, 3月31日 for a government's office
+    annual_report_due: str = "01-31"
+    normative_categories: tuple[str, ...] = ()  # counted as 行政规范性文件 in the annual report
+
+    @property
+    def normative(self) -> tuple[str, ...]:
+        """The 组配分类 counted as 行政规范性文件: ``normative_categories``, else 规范性文件 if it is one."""
+        if self.normative_categories:
+            return self.normative_categories
+        return ("规范性文件",) if "规范性文件" in self.categories else ()
 
     @property
     def domain(self) -> str:
@@ -282,6 +289,15 @@ SCHEMA: tuple[Option | Section, ...] = (
     ),
     Option("description", "网站简介", "str", to="description", default=""),
     Option("page_size", "每页条数", "int", to="page_size", default=20, check=_page_size_error),
+    # the 组配分类 whose policies section 二 of the annual report counts as 行政规范性文件
+    Option(
+        "normative_categories",
+        "规范性文件分类",
+        "strlist",
+        to="normative_categories",
+        default=(),
+        convert=tuple,
+    ),
     # Art. 49: a department publishes last year's annual report by 1月31日, a government's office by 3月31日
     Option(
         "annual_report_due", "年报公布期限", "str", to="annual_report_due", default="01-31", choices=("01-31", "03-31")

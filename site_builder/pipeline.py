@@ -31,7 +31,7 @@ from .last_build import LastBuild
 from .manifest import MANIFEST_NAME, FileHash, hash_folder, manifest_bytes
 from .options import TEMPLATE_DIR, Log, Options, Progress, Report
 from .parallel import threaded
-from .plan import Entry, Render, plan_site
+from .plan import Entry, Render, markdown_pieces, plan_site
 from .plan.search import Shard, search_shards
 from .privacy.gate import allow_list, check_output, check_sources, gate_entries, gate_output, scan_output
 from .problems import ContentError, Problem, Problems
@@ -39,6 +39,7 @@ from .render.env import template_digest
 from .render.renderer import Renderer
 from .search import SearchReport, bundle_dirs, index_site
 from .site import Site, build_model
+from .sources.annual_reports import load_annual_reports
 from .sources.pages import load_pages
 from .sources.policies import load_policies
 from .sources.rosters import load_rosters
@@ -65,6 +66,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     pages = load_pages(config, problems, cache)
     standards = load_standards(config, problems, cache)
     rosters = load_rosters(config, problems, cache, options.jobs)
+    reports = load_annual_reports(config, problems, cache)
     site = build_model(
         config,
         policies,
@@ -74,6 +76,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
         drafts=options.drafts,
         standards=standards,
         rosters=rosters,
+        reports=reports,
     )
     testpoints.reached("gate")
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
@@ -249,7 +252,7 @@ def _write_pages(run: _Build, staging: StagingDir, markdown: Store) -> WriteResu
 
 def _keep_markdown(markdown: Store, entries: list[Entry], result: WriteResult) -> None:
     """The rendered Markdown of the bodies still in use: what was cached and what was new."""
-    used = {digest(e.path, e.markdown) for e in entries if isinstance(e, Render) and e.markdown is not None}
+    used = {digest(e.path, piece) for e in entries if isinstance(e, Render) for piece in markdown_pieces(e.markdown)}
     markdown.replace({key: html for key, html in {**markdown.data, **result.markdown}.items() if key in used})
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import urls
 from .problems import ContentError, Problems, UsageError
 
 DESCRIPTION = (
@@ -149,3 +150,88 @@ def new_policy(content_dir: Path, title: str, category: str, when: date | None, 
         encoding="utf-8",
     )
     return path
+
+
+def new_annual_report(content_dir: Path, year: int, today: date) -> Path:
+    """Write ``content/annual-reports/<year>.yaml``: a draft in the national format (国办公开办函
+    〔2021〕30号) with every row, zeros in every table, the 行政规范性文件 figures the catalog gives
+    and the year before's 结转下年度 as comments; never overwrites a file."""
+    from .annual_reports import normative_counts
+    from .options import Options
+    from .pipeline import load_site
+    from .sources.annual_reports import (
+        APPLICANTS,
+        DECISIONS,
+        DOCUMENT_COLUMNS,
+        REQUEST_ROWS,
+        REVIEW_COLUMNS,
+        REVIEW_ROWS,
+    )
+
+    if not 2000 <= year <= today.year:
+        raise UsageError(f"--year {year} 无效：应为 2000 年到今年（{today.year}）之间的年份")
+    path = content_dir / urls.ANNUAL_REPORTS / f"{year}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} 已存在，不会覆盖")
+    site, _ = load_site(Options(content_dir=content_dir, out_dir=content_dir.parent / "output", today=today), _quiet)
+    config = site.config
+    computed = normative_counts(site.policies, config.normative, year)
+    previous = next((v.report for v in site.reports if v.year == year - 1), None)
+
+    def numbers(count: int) -> str:
+        return "[" + ", ".join(["0"] * count) + "]"
+
+    lines = [
+        f"# {config.publisher_name}{year}年政府信息公开工作年度报告（格式：国办公开办函〔2021〕30号）",
+        "# 填好数字和文字后删去 草稿 一行即可发布；每次生成都会核对勾稽关系（见 README）。",
+        f"标题: {config.publisher_name}{year}年政府信息公开工作年度报告",
+        f"成文日期: {year + 1}-01-15",
+        f"发布日期: {year + 1}-01-20",
+        "内容概述:",
+        "草稿: true",
+        "总体情况: |",
+        "  ### （一）主动公开",
+        "",
+        "  ### （二）依申请公开",
+        "",
+        "  ### （三）政府信息管理",
+        "",
+        "  ### （四）平台建设",
+        "",
+        "  ### （五）监督保障",
+        "主动公开:",
+        "  规章: {" + ", ".join(f"{c.alias}: 0" for c in DOCUMENT_COLUMNS) + "}",
+        "  # 行政规范性文件的件数按政府信息公开目录自动计算，现为："
+        + "、".join(f"{c.alias} {computed[c.key]}" for c in DOCUMENT_COLUMNS)
+        + "；与实际不符时才填写，并说明理由：",
+        "  # 行政规范性文件: {"
+        + ", ".join(f"{c.alias}: {computed[c.key]}" for c in DOCUMENT_COLUMNS)
+        + ", 理由: 说明与目录不同的原因}",
+        *(f"  {row.alias}: 0" for row in DECISIONS),
+        "  行政事业性收费: 0  # 万元",
+        f"# 每行 {len(APPLICANTS)} 个数：" + "、".join(c.alias for c in APPLICANTS),
+        "依申请公开:",
+    ]
+    if previous is not None:
+        carried = ", ".join(str(n) for n in previous.requests["carried_forward"])
+        lines.append(f"  # {year - 1} 年报告的“结转下年度”为 [{carried}]，应与本年“上年结转”一致")
+    lines += [f"  {row.alias}: {numbers(len(APPLICANTS))}" for row in REQUEST_ROWS]
+    lines += [f"# 每行 {len(REVIEW_COLUMNS)} 个数：" + "、".join(c.alias for c in REVIEW_COLUMNS), "复议诉讼:"]
+    lines += [f"  {row.alias}: {numbers(len(REVIEW_COLUMNS))}" for row in REVIEW_ROWS]
+    lines += [
+        "存在的主要问题及改进情况: |",
+        "  ### （一）上年度问题的改进情况",
+        "",
+        "  ### （二）本年度存在的主要问题",
+        "",
+        "  ### （三）改进措施",
+        "其他需要报告的事项: |",
+        "  1. **信息处理费收取情况：** 本年度未收取信息处理费。",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _quiet(message: str) -> None:
+    """The log of loading the site: not shown while a template is written."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 from . import urls
+from .annual_reports import ReportView, report_views
 from .config import SiteConfig
 from .problems import Problems
+from .sources.annual_reports import AnnualReport
 from .sources.pages import Page
 from .sources.policies import Policy
 from .sources.rosters import STANDING, Roster
@@ -28,6 +31,7 @@ class Site:
     withheld: tuple[str, ...]  # human-readable notes on sources left out, for the build log
     standards: tuple[Standard, ...] = ()  # by order, then id; only adjustments already announced
     rosters: tuple[Roster, ...] = ()  # in force today: 初审公示 first, then by district, program
+    reports: tuple[ReportView, ...] = ()  # 政府信息公开工作年度报告 published today, newest year first
 
     @property
     def policies_by_slug(self) -> dict[str, Policy]:
@@ -56,6 +60,7 @@ def build_model(
     drafts: bool = False,
     standards: Sequence[Standard] = (),
     rosters: Sequence[Roster] = (),
+    reports: Sequence[AnnualReport] = (),
 ) -> Site:
     """Cross-check all sources and keep what is published on ``today``."""
     display = problems.rel
@@ -121,6 +126,7 @@ def build_model(
     public_pages = sorted((p for p in pages if drafts or not p.draft), key=lambda p: p.slug)
     public_standards = _link_standards(standards, policies, published, today, problems, withheld)
     public_rosters = _publish_rosters(rosters, config.districts, today, problems, withheld)
+    public_reports = _publish_reports(reports, pages, published, config, today, drafts, problems, withheld)
     return Site(
         config,
         today,
@@ -129,7 +135,45 @@ def build_model(
         tuple(withheld),
         standards=public_standards,
         rosters=public_rosters,
+        reports=public_reports,
     )
+
+
+def _publish_reports(
+    reports: Sequence[AnnualReport],
+    pages: Sequence[Page],
+    published: Sequence[Policy],
+    config: SiteConfig,
+    today: date,
+    drafts: bool,
+    problems: Problems,
+    withheld: list[str],
+) -> tuple[ReportView, ...]:
+    """The reports published on ``today`` (a draft or one dated later is left out and logged),
+    with section 二 computed from the published catalog; one report per year, pages included."""
+    display = problems.rel
+    for category in config.normative_categories:
+        if category not in config.categories:
+            problems.error(
+                config.content_dir / "site.yaml",
+                _line_of(config.content_dir / "site.yaml", ("normative_categories:", "规范性文件分类:")),
+                f"normative_categories 中 “{category}” 不在 categories 中（可选：{'、'.join(config.categories)}）",
+            )
+    page_years = {p.report_year: p for p in pages if p.report_year is not None}
+    public = []
+    for report in reports:
+        page = page_years.get(report.year)
+        if page is not None:
+            problems.error(
+                report.source, 1, f"{report.year} 年的年度报告已有页面 {display(page.source)}：每年只能有一份年度报告"
+            )
+        if report.draft and not drafts:
+            withheld.append(f"{display(report.source)}：草稿，未发布（加 --drafts 预览）")
+        elif report.published > today:
+            withheld.append(f"{display(report.source)}：发布日期 {report.published} 尚未到")
+        else:
+            public.append(report)
+    return report_views(public, published, config.normative, problems)
 
 
 def _link_standards(
@@ -257,3 +301,11 @@ def _publish_rosters(
     order = {name: index for index, name in enumerate(districts)}
     result.sort(key=lambda r: (r.stage == STANDING, order.get(r.district, len(order)), r.program, r.period, r.slug))
     return tuple(result)
+
+
+def _line_of(path: Path, starts: tuple[str, ...]) -> int:
+    """The line of ``path`` that starts with one of ``starts`` (1 if none does)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if line.startswith(starts):
+            return number
+    return 1

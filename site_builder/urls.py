@@ -96,6 +96,16 @@ def annual_reports() -> str:
     return f"{ANNUAL_REPORTS}/"
 
 
+def annual_report(year: int) -> str:
+    """A 政府信息公开工作年度报告 in the national format (content/annual-reports/<year>.yaml)."""
+    return f"{ANNUAL_REPORTS}/{year}/"
+
+
+def annual_report_data(year: int, suffix: str) -> str:
+    """A report's figures as open data: ``data/annual-report-2025.json`` (or ``.csv``)."""
+    return f"{DATA}/annual-report-{year}.{suffix}"
+
+
 def standards() -> str:
     return f"{STANDARDS}/"
 

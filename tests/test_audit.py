@@ -139,15 +139,15 @@ def test_an_empty_column_is_a_warning_and_more_than_five_an_error(tmp_path: Path
 def test_last_years_report_is_due_on_january_31(tmp_path: Path) -> None:
     assert findings(tmp_path, without("pages/annual-report-2025.md")) == [
         (
-            "annual-report-missing content/pages: 错误：没有 2025 年的政府信息公开工作年度报告，应于 2026-01-31 前公布"
-            "（年报页面写 report_year；期限见 site.yaml annual_report_due）"
+            "annual-report-missing content/annual-reports: 错误：没有 2025 年的政府信息公开工作年度报告，应于 2026-01-31 前公布"
+            "（build.py new annual-report --year 2025；期限见 site.yaml annual_report_due）"
         )
     ]
     missing = [f for f in findings(tmp_path, good_tree(), date(2027, 2, 1)) if f.startswith("annual-report")]
     assert missing == [
         (
-            "annual-report-missing content/pages: 错误：没有 2026 年的政府信息公开工作年度报告，应于 2027-01-31 前公布"
-            "（年报页面写 report_year；期限见 site.yaml annual_report_due）"
+            "annual-report-missing content/annual-reports: 错误：没有 2026 年的政府信息公开工作年度报告，应于 2027-01-31 前公布"
+            "（build.py new annual-report --year 2026；期限见 site.yaml annual_report_due）"
         )
     ]
     files = good_tree()
@@ -160,8 +160,8 @@ def test_a_government_office_has_until_march_31(tmp_path: Path) -> None:
     assert [f for f in findings(tmp_path, files, date(2027, 3, 31)) if f.startswith("annual-report")] == []
     assert [f for f in findings(tmp_path, files, date(2027, 4, 1)) if f.startswith("annual-report")] == [
         (
-            "annual-report-missing content/pages: 错误：没有 2026 年的政府信息公开工作年度报告，应于 2027-03-31 前公布"
-            "（年报页面写 report_year；期限见 site.yaml annual_report_due）"
+            "annual-report-missing content/annual-reports: 错误：没有 2026 年的政府信息公开工作年度报告，应于 2027-03-31 前公布"
+            "（build.py new annual-report --year 2026；期限见 site.yaml annual_report_due）"
         )
     ]
 

@@ -64,7 +64,7 @@ EXPECTED_COLUMN_TYPES = {
     "catalog/2025/index.html": "信息公开目录",
     "policies/dibao-shenhe-queren-banfa/index.html": "信息公开目录",
     "annual-reports/index.html": "信息公开年报",
-    "annual-report-2025/index.html": "信息公开年报",
+    "annual-reports/2025/index.html": "信息公开年报",
     "standards/index.html": "法定主动公开内容",
     "rosters/index.html": "法定主动公开内容",
     "search/index.html": "站内搜索",

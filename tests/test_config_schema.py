@@ -50,7 +50,7 @@ def edited(old: str, new: str) -> str:
 
 def test_every_key_has_a_chinese_alias_and_a_default_or_is_required() -> None:
     keys = dict(_keys())
-    assert len(keys) == 37  # 15 top-level keys, 22 in publisher, contact, roster, pii and portal
+    assert len(keys) == 38  # 16 top-level keys, 22 in publisher, contact, roster, pii and portal
     for name, option in keys.items():
         assert option.alias and re.search(r"[\u4e00-\u9fff]", option.alias), name
         if isinstance(option, Section):  # absent, every key of it has its default
@@ -528,6 +528,7 @@ pii:
 网站简介: 简介
 每页条数: 30
 年报公布期限: 03-31
+规范性文件分类: [政策文件]
 门户网站:
   名称: 测试市民政局
   网址: https://mzj.test.example.gov.cn/
@@ -613,6 +614,7 @@ def test_every_key_under_its_chinese_alias_reaches_its_field(tmp_path: Path) -> 
             "页脚",
         ),
         annual_report_due="03-31",
+        normative_categories=("政策文件",),
     )
     assert config.domain == "mzj.test.example.gov.cn"
 

@@ -37,6 +37,8 @@ SHEHUI_JIUZHU = "%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9"  # 社会救助, UTF-8 pe
         (lambda: urls.page("guide"), "guide/"),
         (lambda: urls.page("accessibility"), "accessibility/"),
         (lambda: urls.annual_reports(), "annual-reports/"),
+        (lambda: urls.annual_report(2025), "annual-reports/2025/"),
+        (lambda: urls.annual_report_data(2025, "json"), "data/annual-report-2025.json"),
         (lambda: urls.standards(), "standards/"),
         (lambda: urls.standard("dibao-chengshi"), "standards/dibao-chengshi/"),
         (lambda: urls.rosters(), "rosters/"),

@@ -102,27 +102,31 @@ def _columns(site: Site, config_path: str) -> Iterator[Finding]:
 
 def _annual_report(site: Site, shown: Shown) -> Iterator[Finding]:
     month, day = (int(part) for part in site.config.annual_report_due.split("-"))
-    pages_dir = shown(site.config.content_dir / "pages")
-    reports = {p.report_year: p for p in site.annual_reports}
+    reports_dir = shown(site.config.content_dir / urls.ANNUAL_REPORTS)
+    dated: dict[int, tuple[Path, date | None, int]] = {}  # year → file, 发布日期, its line
+    for page in site.annual_reports:  # the older free-page reports
+        assert page.report_year is not None
+        dated[page.report_year] = (page.source, page.date, _key_line(page.source, ("date", "发布日期", "发文日期"), 1))
+    for view in site.reports:
+        dated[view.year] = (view.report.source, view.report.published, view.report.line("published"))
     last_year = site.today.year - 1
     due = date(site.today.year, month, day)
-    if site.today > due and last_year not in reports:
+    if site.today > due and last_year not in dated:
         yield Finding(
-            pages_dir,
+            reports_dir,
             0,
             "annual-report-missing",
             f"没有 {last_year} 年的政府信息公开工作年度报告，应于 {due} 前公布"
-            "（年报页面写 report_year；期限见 site.yaml annual_report_due）",
+            f"（build.py new annual-report --year {last_year}；期限见 site.yaml annual_report_due）",
         )
-    for year, page in reports.items():
-        assert year is not None
+    for year, (source, published, line) in sorted(dated.items()):
         deadline = date(year + 1, month, day)
-        if page.date is not None and page.date > deadline:
+        if published is not None and published > deadline:
             yield Finding(
-                shown(page.source),
-                _key_line(page.source, ("date", "发布日期", "发文日期"), 1),
+                shown(source),
+                line,
                 "annual-report-late",
-                f"{year} 年年度报告发布于 {page.date}，晚于 {deadline}",
+                f"{year} 年年度报告发布于 {published}，晚于 {deadline}",
                 "warning",
             )
 

@@ -40,7 +40,9 @@ class Render:
     template: str
     meta: Meta
     context: Mapping[str, Any] = field(default_factory=dict)
-    markdown: str | None = None  # rendered to ``body_html`` in the render stage
+    # rendered to ``body_html`` in the render stage; a tuple of pieces (a report's narrative
+    # sections, shown between its tables) to a tuple of HTML pieces
+    markdown: str | tuple[str, ...] | None = None
     sitemap: bool = True
     searchable: bool = False
     lastmod: date | None = None
@@ -49,6 +51,13 @@ class Render:
     dated: date | None = None  # filed under this date: the search index's parts follow its year
     source: Path | None = None  # the content file whose body it shows, for problems in the body
     body_line: int = 1  # where that body starts in ``source``
+
+
+def markdown_pieces(markdown: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """A `Render`'s Markdown as pieces, each rendered (and cached) on its own."""
+    if markdown is None:
+        return ()
+    return (markdown,) if isinstance(markdown, str) else markdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +137,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     Each kind of content plans its own pages in its own module of this package.
     """
     from . import (  # the kind modules import the entry types from here  # finding and following: the search page; feed, sitemap, robots.txt
+        annual_reports,  # 政府信息公开年报: the list, each report, its open data
         feeds,
         home,
         policies,
@@ -141,6 +151,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += policies.plan_policies(site)
     entries += policies.plan_catalog(site)
     entries += policies.plan_pages(site)
+    entries += annual_reports.plan_annual_reports(site)
     entries += standards.plan_standards(site)
     entries += rosters.plan_rosters(site)  # 公示名单: noindex, not in sitemap, feed or search
     entries += search.plan_search(site, entries)  # after every searchable page

@@ -145,19 +145,4 @@ def plan_pages(site: Site) -> list[Entry]:
                 body_line=page.body_line,
             )
         )
-    entries.append(
-        Render(
-            urls.output_file(urls.annual_reports()),
-            "reports.html",
-            Meta(
-                "政府信息公开年报",
-                (HOME_CRUMB, ("政府信息公开年报", None)),
-                nav="reports",
-                column=columns.column(
-                    "政府信息公开年报", "历年政府信息公开工作年度报告", "政府信息公开年报,年度报告", columns.REPORTS
-                ),
-            ),
-            {"reports": site.annual_reports},
-        )
-    )
     return entries

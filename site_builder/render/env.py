@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from .. import footer_formats, urls
 from ..cache import digest, tree_digest
-from . import rows
+from . import report_tables, rows
 
 
 @jinja2.pass_context
@@ -176,6 +176,7 @@ def make_environment(template_dir: Path, compiled: Path | None = None) -> jinja2
     env.filters["file_size"] = file_size
     env.filters["money"] = money
     env.filters.update(rows.FILTERS)  # the components' plain parameters, made from the content
+    env.filters.update(report_tables.FILTERS)  # an annual report's merged tables, as plain cells
     return env
 
 

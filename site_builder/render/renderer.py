@@ -65,15 +65,20 @@ class Renderer:
             raise ContentError([problem]) from exc
         return html.encode("utf-8")
 
-    def _body(self, entry: Render) -> str:
+    def _body(self, entry: Render) -> str | tuple[str, ...]:
         if entry.markdown is None:
             return ""
-        key = digest(entry.path, entry.markdown)
+        if isinstance(entry.markdown, tuple):
+            return tuple(self._piece(entry, piece) for piece in entry.markdown)
+        return self._piece(entry, entry.markdown)
+
+    def _piece(self, entry: Render, markdown: str) -> str:
+        key = digest(entry.path, markdown)
         cached = self.markdown_cache.get(key)
         if cached is not None:
             return cached
         try:
-            html = self.markdown.render(entry.markdown, entry.path)
+            html = self.markdown.render(markdown, entry.path)
             self._new_markdown[key] = html
             return html
         except RecursionError:  # Python-Markdown recurses once per level of nested lists or quotes

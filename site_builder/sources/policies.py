@@ -39,6 +39,7 @@ FIELDS = (
     Field("keywords", "关键词", "strlist"),
     Field("topics", "主题分类", "strlist"),
     Field("status", "有效性", "str", choices=STATUSES),
+    Field("repealed", "废止日期", "date", more_aliases=("失效日期",)),  # counted as 本年废止 in the annual report
     Field("superseded_by", "替代文件", "str"),
     Field("attachments", "附件", "list"),
     Field("slug", None, "str"),
@@ -93,6 +94,7 @@ class Policy:
     keywords: tuple[str, ...]
     topics: tuple[str, ...]
     status: str
+    repealed: datetime.date | None
     superseded_by: str
     attachments: tuple[Attachment, ...]
     draft: bool
@@ -161,6 +163,13 @@ def load_policy(path: Path, config: SiteConfig, problems: Problems) -> Policy | 
         problems.error(path, f.line("written"), f"成文日期 {written} 不能晚于发文日期 {issued}")
     if published and written and published < written:
         problems.error(path, f.line("published"), f"发布日期 {published} 不能早于成文日期 {written}")
+    repealed: date | None = f["repealed"]
+    if repealed and issued and repealed < issued:
+        problems.error(path, f.line("repealed"), f"废止日期 {repealed} 不能早于发文日期 {issued}")
+    if repealed and (f["status"] or "有效") == "有效":
+        problems.error(
+            path, f.line("repealed"), f"有废止日期 {repealed} 的文件，有效性 status 应为“废止”或“失效”，不能是“有效”"
+        )
 
     disclosure = f["disclosure"] or "主动公开"
     index_no = f["index_no"] or ""
@@ -198,6 +207,7 @@ def load_policy(path: Path, config: SiteConfig, problems: Problems) -> Policy | 
         keywords=f["keywords"] or (),
         topics=f["topics"] or (),
         status=f["status"] or "有效",
+        repealed=repealed,
         superseded_by=superseded_by,
         attachments=attachments,
         draft=bool(f["draft"]),
