@@ -124,11 +124,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--program", required=True, help="项目，如 城市低保、农村低保、特困供养、临时救助")
     p.add_argument("--district", required=True, help="区县（site.yaml 的 districts 之一）")
     p.add_argument("--period", required=True, help="期别 YYYY-MM")
-    p.add_argument("--stage", default="长期公示", help="初审公示 或 长期公示（默认）")
+    p.add_argument("--stage", default="长期公示", help="初审公示、终止公示 或 长期公示（默认）")
     p.add_argument("--publish-from", type=_date, help="公示开始日期（默认：今天）")
-    p.add_argument("--publish-until", type=_date, help="公示结束日期（初审公示默认为开始日期后第 6 天）")
+    p.add_argument(
+        "--publish-until",
+        type=_date,
+        help="公示结束日期（初审公示、终止公示默认按 site.yaml roster.notice_days 计算：7 个自然日或工作日）",
+    )
     p.add_argument("--title", help="标题（默认：区县+期别+项目+公示类型+名单）")
-    p.add_argument("--slug", help="文件名（默认：期别-区县-项目，初审公示加 -初审）")
+    p.add_argument("--slug", help="文件名（默认：期别-区县-项目，初审公示加 -初审，终止公示加 -终止）")
     p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（读取 site.yaml；默认 content）")
     p.add_argument("--out", type=Path, help="写入的目录（默认：<内容目录>/rosters）")
     p.add_argument("--skip-bad", action="store_true", help="跳过有问题的行，导入其余的行")

@@ -8,9 +8,11 @@ required keys), then every value is checked and stored, in schema order.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -19,8 +21,9 @@ from . import footer_formats, urls
 from .identifiers import uscc_is_valid
 from .privacy.lexicon import parse_sensitive_terms
 from .problems import Problems
-from .sources.fields import Field, Fields, Kind, read_fields
+from .sources.fields import Field, Fields, Kind, parse_date, read_fields
 from .sources.yamldoc import YamlDoc, load_yaml_file
+from .workdays import Calendar
 
 Check = Callable[[Any], str | None]
 """A value → its error message, or None when it is good."""
@@ -102,6 +105,8 @@ class SiteConfig:
     request_url: str
     roster_hotline: str
     roster_page_size: int
+    roster_notice_days: int  # 初审公示 and 终止公示 last this many days …
+    roster_notice_unit: str  # … counted as 自然日 (calendar days) or 工作日 (working days)
     pii_allow: frozenset[str]
     description: str
     page_size: int
@@ -109,6 +114,9 @@ class SiteConfig:
     pii_allow_phrases: tuple[str, ...] = ()
     conac_id: str = ""  # 党政机关网站标识
     portal: Portal = Portal()
+    calendar: Calendar = dataclasses.field(
+        default_factory=Calendar
+    )  # working days: the official calendar and site.yaml's own days
     # MM-DD of the year after: 1月31日 for a department, 3月31日 for a government's office
     annual_report_due: str = "01-31"
     normative_categories: tuple[str, ...] = ()  # counted as 行政规范性文件 in the annual report
@@ -154,6 +162,18 @@ def _conac_id_error(conac_id: str) -> str | None:
     if footer_formats.CONAC_ID.fullmatch(conac_id):
         return None
     return f"党政机关网站标识 “{conac_id}” 应为 32 位十六进制字符（见标识验证页网址中 id= 之后的部分）"
+
+
+def _notice_days_error(days: int) -> str | None:
+    return None if 1 <= days <= 90 else "notice_days（公示天数） 应为 1 到 90 之间的整数"
+
+
+def _not_a_date(item: str, earlier: Sequence[str]) -> str | None:
+    return None if parse_date(item) is not None else "不是日期（应为 YYYY-MM-DD，且是真实的日历日期）"
+
+
+def _dates(items: Sequence[str]) -> frozenset[date]:
+    return frozenset(d for d in map(parse_date, items) if d is not None)
 
 
 def _absolute_url_error(url: str) -> str | None:
@@ -271,6 +291,17 @@ SCHEMA: tuple[Option | Section, ...] = (
             Option("hotline", "监督电话", "str", to="roster_hotline", default=""),
             Option("mask", "遮蔽方式", "str", choices=("default",), default="default"),
             Option("page_size", "每页条数", "int", to="roster_page_size", default=200, check=_page_size_error),
+            # 初审公示 7 days (最低生活保障审核确认办法), 终止公示 7 days (特困人员认定办法 Art. 26); the
+            # 基层政务公开 catalogue says 7 个工作日
+            Option("notice_days", "公示天数", "int", to="roster_notice_days", default=7, check=_notice_days_error),
+            Option(
+                "notice_unit",
+                "公示天数计法",
+                "str",
+                to="roster_notice_unit",
+                default="自然日",
+                choices=("自然日", "工作日"),
+            ),
         ),
     ),
     Section(
@@ -301,6 +332,18 @@ SCHEMA: tuple[Option | Section, ...] = (
     # Art. 49: a department publishes last year's annual report by 1月31日, a government's office by 3月31日
     Option(
         "annual_report_due", "年报公布期限", "str", to="annual_report_due", default="01-31", choices=("01-31", "03-31")
+    ),
+    Section(
+        "calendar",
+        "工作日历",
+        what="calendar 工作日历",
+        to="calendar",
+        build=Calendar,
+        options=(
+            # days the chinesecalendar package does not know yet (a new year's notice)
+            Option("holidays", "节假日", "strlist", to="holidays", default=(), each=(_not_a_date,), convert=_dates),
+            Option("workdays", "调休上班日", "strlist", to="workdays", default=(), each=(_not_a_date,), convert=_dates),
+        ),
     ),
     Section(
         "portal",

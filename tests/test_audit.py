@@ -275,8 +275,8 @@ def test_a_year_the_holiday_calendar_does_not_know_is_said_not_guessed(tmp_path:
     files["policies/p1.md"] = files["policies/p1.md"].replace("---\n正文", "published: 2027-01-05\n---\n正文")
     found = findings(tmp_path, files, date(2027, 1, 10))
     assert (
-        "late-publication content/policies: 警告：无法核对 2027 年的工作日：工作日历没有 2027 年的节假日数据（请升级 chinesecalendar）"
-        in found
+        "late-publication content/policies: 警告：无法核对 2027 年的工作日：工作日历没有 2027 年的节假日数据"
+        "（请升级 chinesecalendar，或在 site.yaml 的 calendar 中写上 2027 年的 节假日 和 调休上班日）" in found
     )
 
 

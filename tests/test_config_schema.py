@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import get_args, get_origin, get_type_hints
 
@@ -16,6 +17,7 @@ from conftest import ROOT, SITE_YAML
 from site_builder.config import SCHEMA, Contact, Option, Portal, Section, SiteConfig, load_config
 from site_builder.problems import Problems
 from site_builder.sources import fields as field_module
+from site_builder.workdays import Calendar
 
 SHOWN = "content/site.yaml"
 
@@ -50,7 +52,7 @@ def edited(old: str, new: str) -> str:
 
 def test_every_key_has_a_chinese_alias_and_a_default_or_is_required() -> None:
     keys = dict(_keys())
-    assert len(keys) == 38  # 16 top-level keys, 22 in publisher, contact, roster, pii and portal
+    assert len(keys) == 43  # 17 top-level keys, 26 in publisher, contact, roster, pii, calendar and portal
     for name, option in keys.items():
         assert option.alias and re.search(r"[\u4e00-\u9fff]", option.alias), name
         if isinstance(option, Section):  # absent, every key of it has its default
@@ -180,7 +182,7 @@ HOTLINE = "  hotline: 0599-86612345"
 SITE_ID = '  site_id: "3799000099"'
 COLUMN_BASE_URL = "https://mzj.test.example.gov.cn/xxgk/"
 PORTAL = "\nportal:\n  name: 测试市民政局\n  url: https://mzj.test.example.gov.cn/"
-ABSENT_MAPPINGS = {"portal": PORTAL.strip().splitlines()}
+ABSENT_MAPPINGS = {"portal": PORTAL.strip().splitlines(), "calendar": ["calendar:"]}
 
 CASES = [
     Case(
@@ -407,6 +409,34 @@ CASES = [
         good_base_url=COLUMN_BASE_URL,
     ),
     Case(
+        "roster.notice_days",
+        HOTLINE,
+        HOTLINE + "\n  notice_days: 7",
+        HOTLINE + "\n  公示天数: 0",
+        (f"{SHOWN}:15: notice_days（公示天数） 应为 1 到 90 之间的整数",),
+    ),
+    Case(
+        "roster.notice_unit",
+        HOTLINE,
+        HOTLINE + "\n  notice_unit: 工作日",
+        HOTLINE + "\n  公示天数计法: 周",
+        (f"{SHOWN}:15: notice_unit（公示天数计法） 的值 “周” 无效，只能是：自然日、工作日",),
+    ),
+    Case(
+        "calendar.holidays",
+        PII,
+        PII + "\ncalendar:\n  holidays: [2027-01-01]",
+        PII + "\n工作日历:\n  节假日: [2027-01-01, 2027-02-30]",
+        (f"{SHOWN}:18: holidays 中 “2027-02-30” 不是日期（应为 YYYY-MM-DD，且是真实的日历日期）",),
+    ),
+    Case(
+        "calendar.workdays",
+        PII,
+        PII + "\ncalendar:\n  workdays: [2027-02-07]",
+        PII + "\ncalendar:\n  调休上班日: [二月七日]",
+        (f"{SHOWN}:18: workdays 中 “二月七日” 不是日期（应为 YYYY-MM-DD，且是真实的日历日期）",),
+    ),
+    Case(
         "roster.mask",
         HOTLINE,
         HOTLINE + "\n  mask: default",
@@ -521,6 +551,8 @@ roster:
   监督电话: 0599-2
   遮蔽方式: default
   每页条数: 50
+  公示天数: 7
+  公示天数计法: 工作日
 pii:
   允许: [0599-86612345]
   敏感词: {疾病: [渐冻症], 健康状况: [尘肺病]}
@@ -529,6 +561,7 @@ pii:
 每页条数: 30
 年报公布期限: 03-31
 规范性文件分类: [政策文件]
+工作日历: {节假日: [2027-01-01], 调休上班日: [2027-02-07]}
 门户网站:
   名称: 测试市民政局
   网址: https://mzj.test.example.gov.cn/
@@ -558,6 +591,8 @@ def test_a_minimal_site_yaml_gets_every_default(tmp_path: Path) -> None:
         request_url="",
         roster_hotline="",
         roster_page_size=200,
+        roster_notice_days=7,
+        roster_notice_unit="自然日",
         pii_allow=frozenset(),
         description="",
         page_size=20,
@@ -600,6 +635,8 @@ def test_every_key_under_its_chinese_alias_reaches_its_field(tmp_path: Path) -> 
         request_url="https://www.test.example.gov.cn/ysqgk/",
         roster_hotline="0599-2",
         roster_page_size=50,
+        roster_notice_days=7,
+        roster_notice_unit="工作日",
         pii_allow=frozenset({"0599-86612345"}),
         description="简介",
         page_size=30,
@@ -615,6 +652,7 @@ def test_every_key_under_its_chinese_alias_reaches_its_field(tmp_path: Path) -> 
         ),
         annual_report_due="03-31",
         normative_categories=("政策文件",),
+        calendar=Calendar(frozenset({date(2027, 1, 1)}), frozenset({date(2027, 2, 7)})),
     )
     assert config.domain == "mzj.test.example.gov.cn"
 

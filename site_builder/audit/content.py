@@ -202,7 +202,7 @@ def _late_publication(site: Site, shown: Shown) -> Iterator[Finding]:
     for policy in site.policies:
         made = policy.written or policy.date
         try:
-            days = workdays.workdays_after(made, policy.published)
+            days = site.config.calendar.workdays_after(made, policy.published)
         except workdays.UnknownYear as exc:
             unknown.add(exc.year)
             continue

@@ -33,6 +33,7 @@ from ..sources.rosters import (
     PRELIMINARY,
     ROSTER_SLUG,
     STAGES,
+    TERMINATION,
     RowChecker,
     default_title,
 )
@@ -593,8 +594,8 @@ def _quote(text: str) -> str:
 
 
 def default_slug(program: str, district: str, period: str, stage: str) -> str:
-    """2026-11-中心区-城市低保, with -初审 for a 初审公示 notice."""
-    slug = f"{period}-{district}-{program}" + ("-初审" if stage == PRELIMINARY else "")
+    """2026-11-中心区-城市低保, with -初审 for a 初审公示 notice and -终止 for a 终止公示."""
+    slug = f"{period}-{district}-{program}" + {PRELIMINARY: "-初审", TERMINATION: "-终止"}.get(stage, "")
     return re.sub(r"[^0-9a-z\u3400-\u9fff]+", "-", slug.lower()).strip("-")
 
 

@@ -26,15 +26,19 @@ from ..cache import SourceCache, cached_each, digest
 from ..config import SiteConfig
 from ..privacy.mask import is_masked, mask_name
 from ..problems import Problems
+from ..workdays import UnknownYear
 from .document import discover
 from .fields import Field, read_fields
 from .roster_table import Household, Households, HouseholdsBuilder
 from .textfile import read_text
 from .yamldoc import load_yaml_file
 
-STAGES = ("初审公示", "长期公示")
-PRELIMINARY, STANDING = STAGES
-NOTICE_DAYS = 7  # 初审公示: publish_from + 6 days, i.e. 7 days in all
+STAGES = ("初审公示", "长期公示", "终止公示")
+PRELIMINARY, STANDING, TERMINATION = STAGES
+# 初审公示 (a proposed grant) and 终止公示 (a proposed termination, 《特困人员认定办法》第二十六条)
+# run for site.yaml roster.notice_days (7) 自然日 or 工作日 from their first day, unless they give
+# their own end; a 长期公示 list has none
+NOTICES = (PRELIMINARY, TERMINATION)
 ONE_OFF_PROGRAMS = frozenset({"临时救助"})  # the amount is a one-off sum, not 元/月
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -101,11 +105,12 @@ class Roster:
     amount: Decimal
     lines: Mapping[str, int]
     digest: str = ""  # of the files it was read from
+    notice_length: str = ""  # of a 初审公示 or 终止公示: “7 天”, “7 个工作日”
 
     @property
-    def fingerprint_id(self) -> tuple[str, str, str]:
+    def fingerprint_id(self) -> tuple[str, str, str, str]:
         """Stands for the whole roster (every household) when a page's inputs are fingerprinted."""
-        return ("roster", self.digest, str(self.publish_until))
+        return ("roster", self.digest, str(self.publish_until), self.notice_length)
 
     @property
     def url(self) -> str:
@@ -134,6 +139,20 @@ def default_title(program: str, district: str, period: str, stage: str) -> str:
     match = PERIOD.match(period)
     when = f"{match[1]}年{int(match[2])}月" if match else period
     return f"{district}{when}{program}{stage}名单"
+
+
+def notice_end(config: SiteConfig, start: date, path: Path, line: int, problems: Problems) -> date | None:
+    """The last day of a notice from ``start``: roster.notice_days 自然日 or 工作日 (the official
+    holidays and make-up workdays); None, with an error saying what to add, where the calendar
+    does not know a year the notice runs into."""
+    days = config.roster_notice_days
+    if config.roster_notice_unit == "自然日":
+        return start + timedelta(days=days - 1)
+    try:
+        return config.calendar.last_of(start, days)
+    except UnknownYear as exc:
+        problems.error(path, line, f"公示期按 {days} 个工作日计算，需要 {exc.year} 年的节假日：{exc}")
+        return None
 
 
 def load_rosters(
@@ -196,8 +215,13 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
     until: date | None = f["publish_until"]
     if start and until and until < start:
         problems.error(path, f.line("publish_until"), f"公示结束日期 {until} 不能早于公示开始日期 {start}")
-    if stage == PRELIMINARY and start and until is None:
-        until = start + timedelta(days=NOTICE_DAYS - 1)
+    notice_length = ""
+    if stage in NOTICES and start and until is None:
+        until = notice_end(config, start, path, f.line("publish_from"), problems)
+        unit = "天" if config.roster_notice_unit == "自然日" else "个工作日"
+        notice_length = f"{config.roster_notice_days} {unit}"
+    elif stage in NOTICES and start and until:
+        notice_length = f"{(until - start).days + 1} 天"
 
     csv_path = path.with_suffix(".csv")
     records: HouseholdsBuilder | None
@@ -232,6 +256,7 @@ def load_roster(path: Path, config: SiteConfig, problems: Problems) -> Roster | 
         stage=stage,
         publish_from=start,
         publish_until=until,
+        notice_length=notice_length,
         records=records.build(),
         persons=records.persons,
         amount=records.amount,
