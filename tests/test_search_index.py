@@ -34,8 +34,9 @@ def test_only_policies_and_free_pages_are_marked_searchable(sample_output: Path)
     marked = marked_pages(sample_output)
     policies = {p.relative_to(sample_output).as_posix() for p in (sample_output / "policies").glob("*/index.html")}
     pages = {f"{p.stem}/index.html" for p in (SAMPLE_CONTENT / "pages").glob("*.md")}
-    assert policies and pages
-    assert marked == policies | pages
+    reports = {f"annual-reports/{p.stem}/index.html" for p in (SAMPLE_CONTENT / "annual-reports").glob("*.yaml")}
+    assert policies and pages and reports
+    assert marked == policies | pages | reports
     for path in marked:
         assert soup(sample_output / path).find_all(attrs={"data-pagefind-body": True})[0].name == "main"
 

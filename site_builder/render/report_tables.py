@@ -5,7 +5,7 @@ with all its headers (WCAG technique H43). The national layout lives here once; 
 only prints cells.
 
 A cell is ``{"th": bool, "text": str, "id": str, "headers": str, "colspan": int, "rowspan": int,
-"class": str, "note": str}``; a table is ``{"head": [row, …], "body": [row, …]}``, a row a list of
+"class": str, "note": str, "scope": str}``; a table is ``{"head": [row, …], "body": [row, …]}``, a row a list of
 cells.
 """
 
@@ -49,7 +49,22 @@ def cell(text: object, *, th: bool = False, id: str = "", headers: Iterable[str]
         "rowspan": more.get("rowspan", 1),
         "class": more.get("cls", "num" if not th else ""),
         "note": more.get("note", ""),
+        "scope": more.get("scope", ""),
     }
+
+
+def _scoped(table: Table) -> Table:
+    """Every header cell gets a scope too (beside id/headers, for browsers that read only scope):
+    col/colgroup in the head and on band and column-header rows, row/rowgroup for row headers."""
+    for part in ("head", "body"):
+        for row in table[part]:
+            for c in row:
+                if c["th"] and not c["scope"]:
+                    if part == "head":
+                        c["scope"] = "colgroup" if c["colspan"] > 1 else "col"
+                    else:
+                        c["scope"] = "rowgroup" if c["rowspan"] > 1 else "row"
+    return table
 
 
 def active_table(view: ReportView) -> Table:
@@ -60,14 +75,17 @@ def active_table(view: ReportView) -> Table:
 
     def band(key: str) -> str:
         band_id = f"a-{key}"
-        body.append([cell(ACTIVE_BANDS[key], th=True, id=band_id, colspan=4, cls="band")])
+        body.append([cell(ACTIVE_BANDS[key], th=True, id=band_id, colspan=4, cls="band", scope="colgroup")])
         return band_id
 
     item1 = band("item1")
     heads = [f"a-item1-{c.key}" for c in DOCUMENT_COLUMNS]
     body.append(
-        [cell("信息内容", th=True, id="a-item1-content", headers=[item1])]
-        + [cell(c.label, th=True, id=h, headers=[item1]) for c, h in zip(DOCUMENT_COLUMNS, heads, strict=True)]
+        [cell("信息内容", th=True, id="a-item1-content", headers=[item1], scope="col")]
+        + [
+            cell(c.label, th=True, id=h, headers=[item1], scope="col")
+            for c, h in zip(DOCUMENT_COLUMNS, heads, strict=True)
+        ]
     )
     documents = (("rules", "规章", {k: (v, None, "") for k, v in report.rules.items()}),) + (
         (
@@ -92,8 +110,8 @@ def active_table(view: ReportView) -> Table:
         band_id = band(key)
         body.append(
             [
-                cell("信息内容", th=True, id=f"{band_id}-content", headers=[band_id]),
-                cell(header, th=True, id=f"{band_id}-value", headers=[band_id], colspan=3),
+                cell("信息内容", th=True, id=f"{band_id}-content", headers=[band_id], scope="col"),
+                cell(header, th=True, id=f"{band_id}-value", headers=[band_id], colspan=3, scope="colgroup"),
             ]
         )
         items: list[tuple[str, str, object]] = [(r.key, r.label, report.decisions[r.key]) for r in rows]
@@ -106,7 +124,7 @@ def active_table(view: ReportView) -> Table:
                     cell(amount, headers=[band_id, row_id, f"{band_id}-value"], colspan=3),
                 ]
             )
-    return {"head": [], "body": body}
+    return _scoped({"head": [], "body": body})
 
 
 def request_table(view: ReportView) -> Table:
@@ -146,7 +164,7 @@ def request_table(view: ReportView) -> Table:
         for column, value in zip(columns, report.requests[row.key], strict=True):
             cells.append(cell(value, headers=[*(f"q-{g}" for g in groups), row_id, *column_headers[column]]))
         body.append(cells)
-    return {"head": head, "body": body}
+    return _scoped({"head": head, "body": body})
 
 
 def _groups_of(group: str) -> Sequence[str]:
@@ -181,7 +199,7 @@ def review_table(view: ReportView) -> Table:
             else:
                 headers = ["v-litigation", f"v-{r.key}", f"v-{r.key}-{column.key}"]
             row.append(cell(value, headers=headers))
-    return {"head": head, "body": [row]}
+    return _scoped({"head": head, "body": [row]})
 
 
 FILTERS = {"active_table": active_table, "request_table": request_table, "review_table": review_table}
