@@ -40,6 +40,7 @@ from .render.renderer import Renderer
 from .search import SearchReport, bundle_dirs, index_site
 from .site import Site, build_model
 from .sources.annual_reports import load_annual_reports
+from .sources.organization import load_organization
 from .sources.pages import load_pages
 from .sources.policies import load_policies
 from .sources.rosters import load_rosters
@@ -67,6 +68,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     standards = load_standards(config, problems, cache)
     rosters = load_rosters(config, problems, cache, options.jobs)
     reports = load_annual_reports(config, problems, cache)
+    organization = load_organization(config, problems, cache)
     site = build_model(
         config,
         policies,
@@ -77,6 +79,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
         standards=standards,
         rosters=rosters,
         reports=reports,
+        organization=organization,
     )
     testpoints.reached("gate")
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None

@@ -16,6 +16,7 @@ from .annual_reports import ReportView, report_views
 from .config import SiteConfig
 from .problems import Problems
 from .sources.annual_reports import AnnualReport
+from .sources.organization import Organization
 from .sources.pages import Page
 from .sources.policies import Policy
 from .sources.rosters import STANDING, Roster
@@ -32,6 +33,7 @@ class Site:
     standards: tuple[Standard, ...] = ()  # by order, then id; only adjustments already announced
     rosters: tuple[Roster, ...] = ()  # in force today: 初审公示 first, then by district, program
     reports: tuple[ReportView, ...] = ()  # 政府信息公开工作年度报告 published today, newest year first
+    organization: Organization | None = None  # 机构职能, 领导信息, 监督检查 (content/organization.yaml)
 
     @property
     def policies_by_slug(self) -> dict[str, Policy]:
@@ -61,6 +63,7 @@ def build_model(
     standards: Sequence[Standard] = (),
     rosters: Sequence[Roster] = (),
     reports: Sequence[AnnualReport] = (),
+    organization: Organization | None = None,
 ) -> Site:
     """Cross-check all sources and keep what is published on ``today``."""
     display = problems.rel
@@ -136,6 +139,7 @@ def build_model(
         standards=public_standards,
         rosters=public_rosters,
         reports=public_reports,
+        organization=organization,
     )
 
 

@@ -31,6 +31,7 @@ STANDARDS = "standards"
 ROSTERS = "rosters"
 SEARCH = "search"
 ANNUAL_REPORTS = "annual-reports"
+ORGANIZATION = "organization"
 STATIC = "static"  # copied from templates/static/
 FILES = "files"  # policies' attachments
 DATA = "data"  # open data
@@ -53,6 +54,7 @@ RESERVED = frozenset(
         ROSTERS,
         SEARCH,
         ANNUAL_REPORTS,
+        ORGANIZATION,
         STATIC,
         FILES,
         DATA,
@@ -104,6 +106,11 @@ def annual_report(year: int) -> str:
 def annual_report_data(year: int, suffix: str) -> str:
     """A report's figures as open data: ``data/annual-report-2025.json`` (or ``.csv``)."""
     return f"{DATA}/annual-report-{year}.{suffix}"
+
+
+def organization() -> str:
+    """机构信息: 机构职能, 内设机构, 领导信息, 监督检查 (content/organization.yaml)."""
+    return f"{ORGANIZATION}/"
 
 
 def standards() -> str:

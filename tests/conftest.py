@@ -77,6 +77,16 @@ pii:
   allow: []
 """
 
+ORGANIZATION_YAML = """\
+机构职能: |
+  负责全市社会救助工作。
+领导信息:
+  - {姓名: 王测试, 职务: 局长, 分工: 主持全面工作。}
+监督检查:
+  信访地址: 测试市人民路1号
+  投诉电话: 0599-86612345
+"""
+
 
 def policy_md(body: str = "正文第一段。\n", **fields: Any) -> str:
     """A policy file; ``fields`` override the defaults (None removes a key)."""

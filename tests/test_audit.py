@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CONTENT, SITE_YAML, USCC, policy_md, run_cli, write_tree
+from conftest import ORGANIZATION_YAML, SAMPLE_CONTENT, SITE_YAML, USCC, policy_md, run_cli, write_tree
 from conftest import TODAY as TODAY_CLI
 
 from site_builder.audit.content import audit_content, months_before
@@ -47,6 +47,7 @@ def good_tree() -> dict[str, str]:
     """Every rule satisfied on TODAY: a recent item in each column, last year's report, the footer."""
     files = {
         "site.yaml": GOOD_SITE_YAML,
+        "organization.yaml": ORGANIZATION_YAML,
         "pages/guide.md": page_md("政府信息公开指南", "guide"),
         "pages/system.md": page_md("政府信息公开制度", "system"),
         "pages/accessibility.md": page_md("无障碍声明", "accessibility"),
@@ -214,6 +215,15 @@ def test_the_first_level_entries_and_the_portal(tmp_path: Path) -> None:
     assert findings(tmp_path, files) == [
         "column-nav content/site.yaml: 警告：政府信息公开平台应设在本机关门户网站的“政府信息公开”栏目（不得设立专门网站）：在 site.yaml 中填写 portal",
         "column-nav content/site.yaml: 警告：缺少“依申请公开”的入口：在 site.yaml 中填写 request_url",
+    ]
+
+
+def test_the_bureaus_functions_leaders_and_supervision_are_statutory_content(tmp_path: Path) -> None:
+    assert findings(tmp_path, without("organization.yaml")) == [
+        (
+            "statutory-info content/organization.yaml: 警告：缺少机构信息（机构职能、领导信息、监督检查）："
+            "写 content/organization.yaml（见 README）"
+        )
     ]
 
 

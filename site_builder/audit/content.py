@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from .. import urls, workdays
 from ..site import Site
+from ..sources.organization import FILE as ORGANIZATION_FILE
 from ..sources.policies import Policy
 from .findings import Finding
 
@@ -43,6 +44,7 @@ def audit_content(site: Site, shown: Shown, out_dir: Path | None) -> list[Findin
     findings += _annual_report(site, shown)
     findings += _footer_settings(site, config_path)
     findings += _column_entries(site, shown, config_path)
+    findings += _organization(site, shown)
     findings += _catalog_summaries(site, shown)
     findings += _late_publication(site, shown)
     if out_dir is not None:
@@ -174,6 +176,18 @@ def _column_entries(site: Site, shown: Shown, config_path: str) -> Iterator[Find
             0,
             "column-nav",
             "政府信息公开平台应设在本机关门户网站的“政府信息公开”栏目（不得设立专门网站）：在 site.yaml 中填写 portal",
+            "warning",
+        )
+
+
+def _organization(site: Site, shown: Shown) -> Iterator[Finding]:
+    """机构职能, 领导信息 and 监督检查 are 法定主动公开内容 of their own (content/organization.yaml)."""
+    if site.organization is None:
+        yield Finding(
+            shown(site.config.content_dir / ORGANIZATION_FILE),
+            0,
+            "statutory-info",
+            "缺少机构信息（机构职能、领导信息、监督检查）：写 content/organization.yaml（见 README）",
             "warning",
         )
 

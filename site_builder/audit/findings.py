@@ -38,6 +38,9 @@ RULES: Final = {
     "unreachable": Rule("页面从栏目首页无法到达", f"{PLATFORM}；{INSPECTION} 可用性"),
     "roster-expired": Rule("公示名单超过公示期仍在网上", "《最低生活保障审核确认办法》第二十四条；《个人信息保护法》"),
     "column-nav": Rule("栏目导航不完整", f"{PLATFORM}：四个一级栏目"),
+    "statutory-info": Rule(
+        "法定主动公开内容缺少机构职能、领导信息或监督检查", f"{REGULATIONS} 第二十条第（一）项；{PLATFORM}"
+    ),
 }
 
 

@@ -127,6 +127,15 @@ def article_meta(title: str, published: date, source: str, keywords: Iterable[st
 
 HOME_CRUMB = ("首页", urls.home())
 
+
+def statutory_links(site: Site) -> tuple[tuple[str, str], ...]:
+    """法定主动公开内容 beside the catalog, as (label, site path): what the catalog's side list
+    and the home page link to."""
+    links = [("机构信息", urls.organization())] if site.organization is not None else []
+    links += [("救助保障标准", urls.standards()), ("公示名单", urls.rosters())]
+    return tuple(links)
+
+
 if TYPE_CHECKING:
     from ..site import Site
 
@@ -140,6 +149,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
         annual_reports,  # 政府信息公开年报: the list, each report, its open data
         feeds,
         home,
+        organization,  # 机构信息: 机构职能, 领导信息, 监督检查
         policies,
         rosters,  # 公示名单: notices in force and data/rosters-summary.json
         search,
@@ -151,6 +161,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += policies.plan_policies(site)
     entries += policies.plan_catalog(site)
     entries += policies.plan_pages(site)
+    entries += organization.plan_organization(site)
     entries += annual_reports.plan_annual_reports(site)
     entries += standards.plan_standards(site)
     entries += rosters.plan_rosters(site)  # 公示名单: noindex, not in sitemap, feed or search

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import urls
 from ..site import Site
-from . import Entry, Meta, Render, columns
+from . import Entry, Meta, Render, columns, statutory_links
 from .standards import home_standards
 
 
@@ -34,6 +34,7 @@ def plan_home(site: Site) -> list[Entry]:
                 "years": site.policy_years(),
                 "rosters": site.rosters,
                 "standards": home_standards(site),
+                "statutory": statutory_links(site),
             },
             lastmod=site.policies[0].published if site.policies else None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import urls
 from ..site import Site
 from ..sources.policies import Policy
-from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, columns, paginate
+from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, columns, paginate, statutory_links
 
 CATALOG_COLUMN = columns.column(
     "政府信息公开目录",
@@ -76,7 +76,11 @@ def plan_catalog(site: Site) -> list[Entry]:
         by_year.setdefault(policy.year, []).append(policy)
     categories = [(c, by_category.get(c, [])) for c in site.config.categories]
     years = [(y, by_year[y]) for y in site.policy_years()]
-    facets = {"categories": [(c, len(ps)) for c, ps in categories], "years": [(y, len(ps)) for y, ps in years]}
+    facets = {
+        "categories": [(c, len(ps)) for c, ps in categories],
+        "years": [(y, len(ps)) for y, ps in years],
+        "statutory": statutory_links(site),
+    }
     entries: list[Entry] = []
 
     def listing(

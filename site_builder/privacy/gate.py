@@ -32,6 +32,7 @@ from ..cache import SourceCache, cached_each
 from ..plan import Entry, Render
 from ..problems import ContentError, Problem, Problems
 from ..sources.document import discover
+from ..sources.organization import FILE as ORGANIZATION_FILE
 from ..sources.yamldoc import load_yaml_file
 from ..write import entry_bytes
 from .detect import MOBILE, Finding, normalized_to, scan_text
@@ -314,6 +315,7 @@ def check_sources(site: Site, problems: Problems, cache: SourceCache | None = No
     paths += [page.source for page in site.pages]
     paths += discover(content / "standards", "**/*.yaml") + discover(content / "standards", "**/*.yml")
     paths += discover(content / urls.ANNUAL_REPORTS, "*.yaml")  # drafts too: their text is in the repository
+    paths += discover(content, ORGANIZATION_FILE)  # 机构信息
     for pattern in ("**/*.yaml", "**/*.yml", "**/*.csv"):
         paths += discover(content / "rosters", pattern)
     # an attachment shared by two policies is read once; a file read by an earlier build with the

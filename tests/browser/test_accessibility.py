@@ -37,6 +37,8 @@ PAGES = [
     ("free-page", "guide/"),
     ("accessibility-statement", "accessibility/"),
     ("annual-reports", "annual-reports/"),
+    ("annual-report", "annual-reports/*/"),  # the national format: merged headers, three tables
+    ("organization", "organization/"),  # 机构信息: departments and leaders tables
     ("not-found", "404.html"),
 ]
 PAGE_IDS = [name for name, _ in PAGES]

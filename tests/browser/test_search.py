@@ -173,7 +173,10 @@ def test_a_document_number_as_people_type_it_is_the_same_number(open_page: Calla
     typed = value.replace("〔", "[").replace("〕", "]").replace("18号", "１８")  # square brackets, full-width, no 号
     assert typed != value
     found = search(open_page(), typed)
-    assert found[0]["href"] == f"{SAMPLE_BASE}policies/{Path(LINSHI).stem}/" and found[0]["exact"] == f"精确匹配：文件编号 {value}"
+    assert (
+        found[0]["href"] == f"{SAMPLE_BASE}policies/{Path(LINSHI).stem}/"
+        and found[0]["exact"] == f"精确匹配：文件编号 {value}"
+    )
 
 
 @pytest.mark.parametrize(
