@@ -34,6 +34,8 @@ PRINTED = [
     ("rosters-index", "rosters/"),
     ("roster", "rosters/*/"),  # 类别 and 备注 columns
     ("guide", "guide/"),
+    ("annual-report", "annual-reports/2025/"),  # the national tables: 10 and 15 columns under merged headers
+    ("organization", "organization/"),  # 内设机构 and 领导信息
 ]
 MODES = {"standard": None, "large-text": "localStorage.setItem('a11y-text', 'large')"}
 LOOK_AHEAD = 8  # lines on which the rest of a wrapped cell may be
