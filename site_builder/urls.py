@@ -31,6 +31,7 @@ STANDARDS = "standards"
 ROSTERS = "rosters"
 SEARCH = "search"
 ANNUAL_REPORTS = "annual-reports"
+GUIDES = "guides"  # 办事指南
 STATIC = "static"  # copied from templates/static/
 FILES = "files"  # policies' attachments
 DATA = "data"  # open data
@@ -53,6 +54,7 @@ RESERVED = frozenset(
         ROSTERS,
         SEARCH,
         ANNUAL_REPORTS,
+        GUIDES,
         STATIC,
         FILES,
         DATA,
@@ -104,6 +106,16 @@ def annual_report(year: int) -> str:
 def annual_report_data(year: int, suffix: str) -> str:
     """A report's figures as open data: ``data/annual-report-2025.json`` (or ``.csv``)."""
     return f"{DATA}/annual-report-{year}.{suffix}"
+
+
+def guides() -> str:
+    """The list of service guides (办事指南)."""
+    return f"{GUIDES}/"
+
+
+def guide(slug: str) -> str:
+    """One service guide (content/guides/<slug>.yaml)."""
+    return f"{GUIDES}/{slug}/"
 
 
 def standards() -> str:
@@ -263,6 +275,7 @@ __all__ = [
     "DATA",
     "FEED",
     "FILES",
+    "GUIDES",
     "INDEX",
     "NOT_FOUND",
     "PAGEFIND_SCRIPT",
@@ -283,6 +296,8 @@ __all__ = [
     "annual_reports",
     "attachment",
     "catalog",
+    "guide",
+    "guides",
     "home",
     "numbered",
     "output_file",

@@ -140,6 +140,17 @@ def read_fields(
     return Fields(values, lines, base_line)
 
 
+def written_key(mapping: Any, field: Field) -> str:
+    """The name under which ``field`` appears in ``mapping``: its English key or an alias (the
+    English key when it is absent), to address the lines of a list's items in a `YamlDoc`."""
+    names = (field.key, field.alias, *field.more_aliases)
+    if isinstance(mapping, dict):
+        for name in names:
+            if name in mapping:
+                return str(name)
+    return field.key
+
+
 def _likely_field(name: str, candidates: list[Field]) -> tuple[float, Field] | None:
     """The field whose English key or Chinese alias ``name`` most resembles (ignoring case),
     with the similarity; None when none is close enough to be a likely misspelling."""

@@ -22,7 +22,7 @@ from ..cache import SourceCache, cached
 from ..config import SiteConfig
 from ..problems import Problems
 from .document import SLUG, discover
-from .fields import Field, read_fields
+from .fields import Field, read_fields, written_key
 from .yamldoc import load_yaml_file
 
 FIELDS = (
@@ -111,7 +111,7 @@ def load_standard(path: Path, config: SiteConfig, problems: Problems) -> Standar
         )
 
     items: list[Any] = f["history"] or []
-    history_key = _written_key(doc.data, FIELDS[-1])
+    history_key = written_key(doc.data, FIELDS[-1])
     if f["history"] is not None and not items:
         problems.error(path, f.line("history"), "调整记录 history 不能为空：至少要有一次执行日期和标准")
     history: list[StandardEntry] = []
@@ -132,7 +132,7 @@ def load_standard(path: Path, config: SiteConfig, problems: Problems) -> Standar
         if e["default"] is not None:  # a missing or wrongly typed one is already reported
             default = _amount(e["default"], "标准 default", path, e.line("default"), problems)
         overrides: dict[str, Decimal] = {}
-        districts_key = _written_key(doc.data[history_key][index], ENTRY[2])
+        districts_key = written_key(doc.data[history_key][index], ENTRY[2])
         for district, raw in (e["districts"] or {}).items():
             line = doc.line(history_key, index, districts_key, district)
             if district not in config.districts:
@@ -161,16 +161,6 @@ def load_standard(path: Path, config: SiteConfig, problems: Problems) -> Standar
         history=tuple(history),
         lines=dict(f.lines),
     )
-
-
-def _written_key(mapping: Any, field: Field) -> str:
-    """The name under which ``field`` appears in ``mapping``: its English key or an alias."""
-    names = (field.key, field.alias, *field.more_aliases)
-    if isinstance(mapping, dict):
-        for name in names:
-            if name in mapping:
-                return str(name)
-    return field.key
 
 
 def _amount(raw: Any, label: str, path: Path, line: int, problems: Problems) -> Decimal | None:
