@@ -139,6 +139,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     from . import (  # the kind modules import the entry types from here  # finding and following: the search page; feed, sitemap, robots.txt
         annual_reports,  # 政府信息公开年报: the list, each report, its open data
         feeds,
+        guides,  # 办事指南: the list and one page per guide
         home,
         policies,
         rosters,  # 公示名单: notices in force and data/rosters-summary.json
@@ -153,6 +154,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += policies.plan_pages(site)
     entries += annual_reports.plan_annual_reports(site)
     entries += standards.plan_standards(site)
+    entries += guides.plan_guides(site)
     entries += rosters.plan_rosters(site)  # 公示名单: noindex, not in sitemap, feed or search
     entries += search.plan_search(site, entries)  # after every searchable page
     entries += plan_static(template_dir)

@@ -34,6 +34,7 @@ def plan_home(site: Site) -> list[Entry]:
                 "years": site.policy_years(),
                 "rosters": site.rosters,
                 "standards": home_standards(site),
+                "guides": site.guides,
             },
             lastmod=site.policies[0].published if site.policies else None,
         )
