@@ -35,8 +35,9 @@ def test_only_policies_and_free_pages_are_marked_searchable(sample_output: Path)
     policies = {p.relative_to(sample_output).as_posix() for p in (sample_output / "policies").glob("*/index.html")}
     pages = {f"{p.stem}/index.html" for p in (SAMPLE_CONTENT / "pages").glob("*.md")}
     reports = {f"annual-reports/{p.stem}/index.html" for p in (SAMPLE_CONTENT / "annual-reports").glob("*.yaml")}
-    assert policies and pages and reports
-    assert marked == policies | pages | reports
+    guides = {f"guides/{p.stem}/index.html" for p in (SAMPLE_CONTENT / "guides").glob("*.yaml")}
+    assert policies and pages and reports and guides
+    assert marked == policies | pages | reports | guides
     for path in marked:
         assert soup(sample_output / path).find_all(attrs={"data-pagefind-body": True})[0].name == "main"
 
