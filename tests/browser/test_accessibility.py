@@ -37,6 +37,8 @@ PAGES = [
     ("free-page", "guide/"),
     ("accessibility-statement", "accessibility/"),
     ("annual-reports", "annual-reports/"),
+    ("guides-index", "guides/"),
+    ("guide-detail", "guides/dibao/"),  # materials and places tables, the SVG flow of the steps
     ("not-found", "404.html"),
 ]
 PAGE_IDS = [name for name, _ in PAGES]

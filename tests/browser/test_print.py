@@ -34,6 +34,7 @@ PRINTED = [
     ("rosters-index", "rosters/"),
     ("roster", "rosters/*/"),  # 类别 and 备注 columns
     ("guide", "guide/"),
+    ("service-guide", "guides/dibao/"),  # the materials checklist: every column on A4
 ]
 MODES = {"standard": None, "large-text": "localStorage.setItem('a11y-text', 'large')"}
 LOOK_AHEAD = 8  # lines on which the rest of a wrapped cell may be
@@ -170,3 +171,27 @@ def test_a4_is_the_paper_size_of_every_print(open_page: Callable[..., WatchedPag
     assert size is not None, info
     width, height = float(size.group(1)), float(size.group(2))
     assert (round(width), round(height)) == (595, 842), info  # A4 in points (210 × 297 mm)
+
+
+CHECKLIST_JS = """() => {
+    const boxes = Array.from(document.querySelectorAll('.guide-materials tbody th[scope="row"]'))
+        .map(th => getComputedStyle(th, '::before'))
+        .map(s => ({content: s.content, border: s.borderTopStyle, width: parseFloat(s.width)}));
+    const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => e.getClientRects().length).length;
+    return {boxes, navs: shown('nav'), flows: shown('.flow svg'), steps: shown('.guide-steps li')};
+}"""
+
+
+def test_a_service_guide_prints_as_a_checklist(open_page: Callable[..., WatchedPage], tmp_path: Path) -> None:
+    """A 办事指南 on paper is the list residents tick off at home: a box before every material, no
+    navigation, the steps as the numbered list (the flow diagram says the same and is left out)."""
+    watched = open_page()
+    page: Any = watched.page
+    watched.goto("guides/dibao/")
+    page.emulate_media(media="print")
+    found = page.evaluate(CHECKLIST_JS)
+    assert len(found["boxes"]) == 5
+    assert all(b["content"] == '""' and b["border"] == "solid" and b["width"] > 0 for b in found["boxes"]), found
+    assert found["navs"] == 0 and found["flows"] == 0 and found["steps"] == 5
+    lines = printed_lines(page.pdf(format="A4"), tmp_path)
+    assert "最低生活保障审核确认办事指南" in lines
