@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import urls
+from ..cache import digest
 from ..render.flow import Flow, flow_diagram
 from ..site import Site
 from ..sources.guides import Guide
@@ -39,6 +40,18 @@ class GuideView:
     @property
     def required_count(self) -> int:
         return sum(m.required for m in self.guide.materials)
+
+    @property
+    def shown(self) -> tuple[object, ...]:
+        """What the pages show of this view, for their fingerprint: of the policies and standards
+        cited only what is printed, so that editing a policy's body or category (or a standard's
+        history) does not rewrite every guide that cites it."""
+        return (
+            self.guide,
+            tuple((p.url, p.title, p.doc_no) for p in self.basis),
+            tuple((s.url, s.name) for s in self.standards),
+            self.published,
+        )
 
 
 def guide_view(site: Site, guide: Guide) -> GuideView:
@@ -81,6 +94,7 @@ def plan_guides(site: Site) -> list[Entry]:
             ),
             {"views": views},
             lastmod=max(v.published for v in views),
+            key=digest("guides", *(repr(v.shown) for v in views)),
         )
     ]
     for view in views:
@@ -106,6 +120,7 @@ def plan_guides(site: Site) -> list[Entry]:
                 ),
                 {"view": view},
                 searchable=True,
+                key=digest("guide", repr(view.shown)),
                 lastmod=view.published,
             )
         )
