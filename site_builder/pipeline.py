@@ -40,6 +40,7 @@ from .render.renderer import Renderer
 from .search import SearchReport, bundle_dirs, index_site
 from .site import Site, build_model
 from .sources.annual_reports import load_annual_reports
+from .sources.guides import load_guides
 from .sources.organization import load_organization
 from .sources.pages import load_pages
 from .sources.policies import load_policies
@@ -69,6 +70,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     rosters = load_rosters(config, problems, cache, options.jobs)
     reports = load_annual_reports(config, problems, cache)
     organization = load_organization(config, problems, cache)
+    guides = load_guides(config, problems, cache)
     site = build_model(
         config,
         policies,
@@ -80,6 +82,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
         rosters=rosters,
         reports=reports,
         organization=organization,
+        guides=guides,
     )
     testpoints.reached("gate")
     gate_cache = SourceCache(store, digest("gate", *sorted(allow_list(config)))) if store is not None else None
@@ -88,6 +91,7 @@ def load_site(options: Options, log: Log, store: Store | None = None) -> tuple[S
     problems.raise_if_errors(options.strict)
     log(f"已读取：政策文件 {len(site.policies)} 件（共 {len(policies)} 个文件），页面 {len(site.pages)} 个")
     log(f"已读取：救助保障标准 {len(site.standards)} 项")
+    log(f"已读取：办事指南 {len(site.guides)} 项（共 {len(guides)} 个文件）")
     log(f"已读取：公示名单 {len(site.rosters)} 份在公示期内（共 {len(rosters)} 份）")
     for note in site.withheld:
         log(f"  未发布 {note}")

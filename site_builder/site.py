@@ -16,6 +16,7 @@ from .annual_reports import ReportView, report_views
 from .config import SiteConfig
 from .problems import Problems
 from .sources.annual_reports import AnnualReport
+from .sources.guides import Guide
 from .sources.organization import Organization
 from .sources.pages import Page
 from .sources.policies import Policy
@@ -34,6 +35,7 @@ class Site:
     rosters: tuple[Roster, ...] = ()  # in force today: 初审公示 first, then by district, program
     reports: tuple[ReportView, ...] = ()  # 政府信息公开工作年度报告 published today, newest year first
     organization: Organization | None = None  # 机构职能, 领导信息, 监督检查 (content/organization.yaml)
+    guides: tuple[Guide, ...] = ()  # 办事指南, by order, then slug; every basis published
 
     @property
     def policies_by_slug(self) -> dict[str, Policy]:
@@ -64,6 +66,7 @@ def build_model(
     rosters: Sequence[Roster] = (),
     reports: Sequence[AnnualReport] = (),
     organization: Organization | None = None,
+    guides: Sequence[Guide] = (),
 ) -> Site:
     """Cross-check all sources and keep what is published on ``today``."""
     display = problems.rel
@@ -130,6 +133,9 @@ def build_model(
     public_standards = _link_standards(standards, policies, published, today, problems, withheld)
     public_rosters = _publish_rosters(rosters, config.districts, today, problems, withheld)
     public_reports = _publish_reports(reports, pages, published, config, today, drafts, problems, withheld)
+    public_guides = _link_guides(
+        guides, policies, published, standards, public_standards, today, drafts, problems, withheld
+    )
     return Site(
         config,
         today,
@@ -140,6 +146,7 @@ def build_model(
         rosters=public_rosters,
         reports=public_reports,
         organization=organization,
+        guides=public_guides,
     )
 
 
@@ -240,6 +247,67 @@ def _link_standards(
             withheld.append(f"{display(standard.source)}：没有已公布的调整，暂不发布")
         else:
             result.append(replace(standard, history=tuple(kept)))
+    return tuple(result)
+
+
+def _link_guides(
+    guides: Sequence[Guide],
+    policies: list[Policy],
+    published: list[Policy],
+    standards: Sequence[Standard],
+    public_standards: Sequence[Standard],
+    today: date,
+    drafts: bool,
+    problems: Problems,
+    withheld: list[str],
+) -> tuple[Guide, ...]:
+    """The guides to publish (a draft only with ``--drafts``), each ``basis`` naming a policy that
+    is published and each ``standards`` id a standard that is: a guide tells residents what law
+    they apply under, and links there. A basis that does not exist is an error even in a draft;
+    one that exists but is not published (a draft, 依申请公开, a later 发布日期) is an error in a
+    guide that is published. A repealed basis is a warning: the guide should cite what replaced it.
+    """
+    display = problems.rel
+    all_policies = {p.slug: p for p in policies}
+    public = {p.slug for p in published}
+    all_standards = {s.id for s in standards}
+    shown_standards = {s.id for s in public_standards}
+    result = []
+    for guide in guides:
+        publish = drafts or not guide.draft
+        for slug, line in zip(guide.basis, guide.basis_lines):
+            policy = all_policies.get(slug)
+            if policy is None:
+                problems.error(
+                    guide.source,
+                    line,
+                    f"设定依据 “{slug}” 不存在：应为 content/policies/ 中某一政策文件的 slug（文件名）",
+                )
+            elif publish and slug not in public:
+                reason = _withhold_reason(policy, today, drafts)
+                problems.error(
+                    guide.source,
+                    line,
+                    f"设定依据 “{slug}” 未发布（{reason}）：办事指南只能引用已公开发布的政策文件",
+                )
+            elif publish and policy.status != "有效":
+                instead = f"，现行文件为 “{policy.superseded_by}”" if policy.superseded_by else ""
+                problems.warning(
+                    guide.source, line, f"设定依据 “{slug}” 已{policy.status}{instead}：请引用现行有效的文件"
+                )
+        for ident, line in zip(guide.standards, guide.standard_lines):
+            if ident not in all_standards:
+                problems.error(
+                    guide.source,
+                    line,
+                    f"相关标准 “{ident}” 不存在：应为 content/standards/ 中某一救助保障标准的 id（文件名）",
+                )
+            elif publish and ident not in shown_standards:
+                problems.error(guide.source, line, f"相关标准 “{ident}” 尚未发布（没有已公布的调整）")
+        if publish:
+            result.append(guide)
+        else:
+            withheld.append(f"{display(guide.source)}：草稿，未发布（加 --drafts 预览）")
     return tuple(result)
 
 

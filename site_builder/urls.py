@@ -32,6 +32,7 @@ ROSTERS = "rosters"
 SEARCH = "search"
 ANNUAL_REPORTS = "annual-reports"
 ORGANIZATION = "organization"
+GUIDES = "guides"  # 办事指南
 STATIC = "static"  # copied from templates/static/
 FILES = "files"  # policies' attachments
 DATA = "data"  # open data
@@ -55,6 +56,7 @@ RESERVED = frozenset(
         SEARCH,
         ANNUAL_REPORTS,
         ORGANIZATION,
+        GUIDES,
         STATIC,
         FILES,
         DATA,
@@ -111,6 +113,16 @@ def annual_report_data(year: int, suffix: str) -> str:
 def organization() -> str:
     """机构信息: 机构职能, 内设机构, 领导信息, 监督检查 (content/organization.yaml)."""
     return f"{ORGANIZATION}/"
+
+
+def guides() -> str:
+    """The list of service guides (办事指南)."""
+    return f"{GUIDES}/"
+
+
+def guide(slug: str) -> str:
+    """One service guide (content/guides/<slug>.yaml)."""
+    return f"{GUIDES}/{slug}/"
 
 
 def standards() -> str:
@@ -270,6 +282,7 @@ __all__ = [
     "DATA",
     "FEED",
     "FILES",
+    "GUIDES",
     "INDEX",
     "NOT_FOUND",
     "PAGEFIND_SCRIPT",
@@ -290,6 +303,8 @@ __all__ = [
     "annual_reports",
     "attachment",
     "catalog",
+    "guide",
+    "guides",
     "home",
     "numbered",
     "output_file",

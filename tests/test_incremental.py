@@ -77,6 +77,7 @@ def delete_policy(content: Path, templates: Path) -> None:
 def delete_attachment_policy_and_page(content: Path, templates: Path) -> None:
     (content / "pages" / "about.md").unlink()
     (content / "policies" / "2024" / "canjiren-liangxiang-butie-xize.md").unlink()
+    (content / "guides" / "canji-liangxiang-butie.yaml").unlink()  # its 设定依据 is the policy deleted
 
 
 EDITS = [
@@ -242,6 +243,7 @@ def test_an_update_leaves_no_empty_folder_and_no_temporary_folder(tmp_path: Path
     run(content, out, TEMPLATE_DIR, log)
     assert any("沿用未变化的" in line and "沿用未变化的 0 个" not in line for line in log), "not an update"
     assert not (out / "about").exists() and not (out / "policies" / "canjiren-liangxiang-butie-xize").exists()
+    assert not (out / "guides" / "canji-liangxiang-butie").exists()
     clean = tmp_path / "clean"
     shutil.rmtree(content.parent / ".cache")
     run(content, clean, TEMPLATE_DIR)

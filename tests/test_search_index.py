@@ -35,8 +35,11 @@ def test_only_policies_free_pages_reports_and_the_bureau_are_marked_searchable(s
     policies = {p.relative_to(sample_output).as_posix() for p in (sample_output / "policies").glob("*/index.html")}
     pages = {f"{p.stem}/index.html" for p in (SAMPLE_CONTENT / "pages").glob("*.md")}
     reports = {f"annual-reports/{p.stem}/index.html" for p in (SAMPLE_CONTENT / "annual-reports").glob("*.yaml")}
-    assert policies and pages and reports
-    assert marked == policies | pages | reports | {"organization/index.html"}  # 机构信息: its duties, its leaders
+    guides = {f"guides/{p.stem}/index.html" for p in (SAMPLE_CONTENT / "guides").glob("*.yaml")}
+    assert policies and pages and reports and guides
+    assert marked == policies | pages | reports | guides | {
+        "organization/index.html"
+    }  # 机构信息: its duties, its leaders
     for path in marked:
         assert soup(sample_output / path).find_all(attrs={"data-pagefind-body": True})[0].name == "main"
 

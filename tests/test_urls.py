@@ -39,6 +39,8 @@ SHEHUI_JIUZHU = "%E7%A4%BE%E4%BC%9A%E6%95%91%E5%8A%A9"  # 社会救助, UTF-8 pe
         (lambda: urls.annual_reports(), "annual-reports/"),
         (lambda: urls.annual_report(2025), "annual-reports/2025/"),
         (lambda: urls.annual_report_data(2025, "json"), "data/annual-report-2025.json"),
+        (lambda: urls.guides(), "guides/"),
+        (lambda: urls.guide("dibao"), "guides/dibao/"),
         (lambda: urls.standards(), "standards/"),
         (lambda: urls.standard("dibao-chengshi"), "standards/dibao-chengshi/"),
         (lambda: urls.rosters(), "rosters/"),
@@ -89,6 +91,7 @@ def test_numbered_pages_of_a_list(first: str, number: int, expected: str) -> Non
         ("pagefind-2019-2021", True),  # an older part of the search index
         ("feed.xml", True),
         ("404.html", True),
+        ("guides", True),
         ("guide", False),
         ("catalogue", False),
         ("about", False),
@@ -255,7 +258,7 @@ def test_page_url_in_a_template_is_the_absolute_address() -> None:
 
 # --- nobody else spells the scheme ---------------------------------------------------------------
 
-SECTIONS = ("policies", "catalog", "rosters", "standards", "annual-reports", "search")
+SECTIONS = ("policies", "catalog", "rosters", "standards", "annual-reports", "guides", "search")
 _SECTION = "(?:" + "|".join(map(re.escape, SECTIONS)) + ")/"
 # a string literal (in a Jinja expression or statement) that starts with a section's folder
 _TEMPLATE_PATH = re.compile("['\"]" + _SECTION)

@@ -133,6 +133,8 @@ def statutory_links(site: Site) -> tuple[tuple[str, str], ...]:
     and the home page link to."""
     links = [("机构信息", urls.organization())] if site.organization is not None else []
     links += [("救助保障标准", urls.standards()), ("公示名单", urls.rosters())]
+    if site.guides:
+        links.append(("办事指南", urls.guides()))
     return tuple(links)
 
 
@@ -148,6 +150,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     from . import (  # the kind modules import the entry types from here  # finding and following: the search page; feed, sitemap, robots.txt
         annual_reports,  # 政府信息公开年报: the list, each report, its open data
         feeds,
+        guides,  # 办事指南: the list and one page per guide
         home,
         organization,  # 机构信息: 机构职能, 领导信息, 监督检查
         policies,
@@ -164,6 +167,7 @@ def plan_site(site: Site, template_dir: Path) -> list[Entry]:
     entries += organization.plan_organization(site)
     entries += annual_reports.plan_annual_reports(site)
     entries += standards.plan_standards(site)
+    entries += guides.plan_guides(site)
     entries += rosters.plan_rosters(site)  # 公示名单: noindex, not in sitemap, feed or search
     entries += search.plan_search(site, entries)  # after every searchable page
     entries += plan_static(template_dir)

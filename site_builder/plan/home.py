@@ -35,6 +35,7 @@ def plan_home(site: Site) -> list[Entry]:
                 "rosters": site.rosters,
                 "standards": home_standards(site),
                 "statutory": statutory_links(site),
+                "guides": site.guides,
             },
             lastmod=site.policies[0].published if site.policies else None,
         )

@@ -6,6 +6,7 @@ from .. import urls
 from ..site import Site
 from ..sources.policies import Policy
 from . import HOME_CRUMB, Copy, Entry, Meta, Render, article_meta, columns, paginate, statutory_links
+from .guides import citing
 
 CATALOG_COLUMN = columns.column(
     "政府信息公开目录",
@@ -24,6 +25,7 @@ def plan_policies(site: Site) -> list[Entry]:
     for policy in site.policies:
         if policy.superseded_by:
             replaced.setdefault(policy.superseded_by, []).append(policy)
+    cited_by = citing(site.guides, "basis")
     entries: list[Entry] = []
     for policy in site.policies:
         replacing = replaced.get(policy.slug, [])
@@ -46,6 +48,7 @@ def plan_policies(site: Site) -> list[Entry]:
                     "policy": policy,
                     "superseded_by": by_slug.get(policy.superseded_by),
                     "replaces": replacing,
+                    "guides": cited_by.get(policy.slug, []),  # 相关办事指南
                 },
                 markdown=policy.body,
                 searchable=True,

@@ -29,6 +29,7 @@ from ..standards import (
     values_in_force,
 )
 from . import HOME_CRUMB, Entry, Meta, Render, Text, article_meta, columns, json_number
+from .guides import citing
 
 STANDARDS_COLUMN = columns.column(
     "救助保障标准",
@@ -120,6 +121,7 @@ def home_standards(site: Site) -> list[StandardView]:
 def plan_standards(site: Site) -> list[Entry]:
     views = [standard_view(site, s) for s in site.standards]
     published = [a.basis.published for view in views for a in view.history]
+    cited_by = citing(site.guides, "standards")
     entries: list[Entry] = [
         Render(
             urls.output_file(urls.standards()),
@@ -160,7 +162,7 @@ def plan_standards(site: Site) -> list[Entry]:
                     nav="catalog",
                     speech=True,
                 ),
-                {"view": view, "chart": chart_of(view, site.today)},
+                {"view": view, "chart": chart_of(view, site.today), "guides": cited_by.get(standard.id, [])},
                 lastmod=last_published,
             )
         )

@@ -1,7 +1,7 @@
 """The personal-data gate (SPEC 4): nothing that identifies a person is published.
 
 It runs twice. `check_sources` reads every source that would be published (policies, front
-matter and body, and their attachments; pages; standards; annual reports; every roster YAML and
+matter and body, and their attachments; pages; standards; annual reports; service guides; every roster YAML and
 CSV) right after the model is built, so ``build`` and ``check`` both stop on it. `check_output` reads every file
 written to the staging folder (HTML, XML, JSON, CSV, text, the gzip-compressed search index, the
 XML inside copied .xlsx/.docx attachments) just before the new site is swapped in, so a number
@@ -316,6 +316,7 @@ def check_sources(site: Site, problems: Problems, cache: SourceCache | None = No
     paths += discover(content / "standards", "**/*.yaml") + discover(content / "standards", "**/*.yml")
     paths += discover(content / urls.ANNUAL_REPORTS, "*.yaml")  # drafts too: their text is in the repository
     paths += discover(content, ORGANIZATION_FILE)  # 机构信息
+    paths += discover(content / urls.GUIDES, "*.yaml") + discover(content / urls.GUIDES, "*.yml")  # drafts too
     for pattern in ("**/*.yaml", "**/*.yml", "**/*.csv"):
         paths += discover(content / "rosters", pattern)
     # an attachment shared by two policies is read once; a file read by an earlier build with the

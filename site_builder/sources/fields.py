@@ -141,7 +141,8 @@ def read_fields(
 
 
 def written_key(mapping: Any, field: Field) -> str:
-    """The name under which ``field`` appears in ``mapping``: its English key or an alias."""
+    """The name under which ``field`` appears in ``mapping``: its English key or an alias (the
+    English key when it is absent), to address the lines of a list's items in a `YamlDoc`."""
     names = (field.key, field.alias, *field.more_aliases)
     if isinstance(mapping, dict):
         for name in names:

@@ -39,6 +39,8 @@ PAGES = [
     ("annual-reports", "annual-reports/"),
     ("annual-report", "annual-reports/*/"),  # the national format: merged headers, three tables
     ("organization", "organization/"),  # 机构信息: departments and leaders tables
+    ("guides-index", "guides/"),
+    ("guide-detail", "guides/dibao/"),  # materials and places tables, the SVG flow of the steps
     ("not-found", "404.html"),
 ]
 PAGE_IDS = [name for name, _ in PAGES]

@@ -36,6 +36,7 @@ PRINTED = [
     ("guide", "guide/"),
     ("annual-report", "annual-reports/2025/"),  # the national tables: 10 and 15 columns under merged headers
     ("organization", "organization/"),  # 内设机构 and 领导信息
+    ("service-guide", "guides/dibao/"),  # the materials checklist: every column on A4
 ]
 MODES = {"standard": None, "large-text": "localStorage.setItem('a11y-text', 'large')"}
 LOOK_AHEAD = 8  # lines on which the rest of a wrapped cell may be
@@ -172,3 +173,47 @@ def test_a4_is_the_paper_size_of_every_print(open_page: Callable[..., WatchedPag
     assert size is not None, info
     width, height = float(size.group(1)), float(size.group(2))
     assert (round(width), round(height)) == (595, 842), info  # A4 in points (210 × 297 mm)
+
+
+CHECKLIST_JS = """() => {
+    const boxes = Array.from(document.querySelectorAll('.guide-materials tbody th[scope="row"]'))
+        .map(th => getComputedStyle(th, '::before'))
+        .map(s => ({content: s.content, border: s.borderTopStyle, width: parseFloat(s.width)}));
+    const shown = sel => Array.from(document.querySelectorAll(sel)).filter(e => e.getClientRects().length).length;
+    return {boxes, navs: shown('nav'), flows: shown('.flow svg'), steps: shown('.guide-steps li')};
+}"""
+
+
+def test_a_service_guide_prints_as_a_checklist(open_page: Callable[..., WatchedPage], tmp_path: Path) -> None:
+    """A 办事指南 on paper is the list residents tick off at home: a box before every material, no
+    navigation, the steps as the numbered list (the flow diagram says the same and is left out)."""
+    watched = open_page()
+    page: Any = watched.page
+    watched.goto("guides/dibao/")
+    page.emulate_media(media="print")
+    found = page.evaluate(CHECKLIST_JS)
+    assert len(found["boxes"]) == 5
+    assert all(b["content"] == '""' and b["border"] == "solid" and b["width"] > 0 for b in found["boxes"]), found
+    assert found["navs"] == 0 and found["flows"] == 0 and found["steps"] == 5
+    lines = printed_lines(page.pdf(format="A4"), tmp_path)
+    assert "最低生活保障审核确认办事指南" in lines
+
+
+@pytest.mark.parametrize("slug", ["dibao", "tekun", "linshi-jiuzhu", "canji-liangxiang-butie"])
+def test_a_sample_guide_prints_on_one_a4_sheet(
+    open_page: Callable[..., WatchedPage], tmp_path: Path, slug: str
+) -> None:
+    """The checklist residents take to the window is one sheet: on paper a guide keeps what is
+    ticked off and where to go (materials, steps, places, phones) and leaves the related standards,
+    the questions and the cited policies' addresses to the web page, whose address it prints."""
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo not found: install poppler-utils (bash scripts/setup.sh --test)")
+    watched = open_page()
+    watched.goto(f"guides/{slug}/")
+    path = tmp_path / "guide.pdf"
+    path.write_bytes(watched.page.pdf(prefer_css_page_size=True))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, flags=re.MULTILINE), info
+    lines = printed_lines(path.read_bytes(), tmp_path)
+    assert "常见问题" not in lines and "相关救助保障标准" not in lines
+    assert any(line.startswith("本页网址：") for line in lines)
