@@ -253,3 +253,13 @@ def test_step_chart_is_an_image_named_by_its_title_and_description() -> None:
     assert only(svg, "desc#c-desc").get_text() == "2024年1000元，2025年7月起1055元"
     assert only(svg, ".chart-current").get_text() == "现行标准：1055"
     assert svg.select(".chart-value-current")  # the value in force is marked
+
+
+def test_related_guides_links_each_guide_and_is_nothing_without_one() -> None:
+    soup = render("related_guides", "related_guides", [{"title": "最低生活保障审核确认", "url": "guides/dibao/"}])
+    section = only(soup, "section.related-guides")
+    heading = only(section, "h2")
+    assert (heading.get_text(), section["aria-labelledby"]) == ("相关办事指南", heading["id"])
+    link = only(section, "li a")
+    assert (link.get_text(), link["href"]) == ("最低生活保障审核确认办事指南", "../guides/dibao/")
+    assert render("related_guides", "related_guides", []).get_text(strip=True) == ""
