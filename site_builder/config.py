@@ -25,6 +25,8 @@ from .sources.fields import Field, Fields, Kind, parse_date, read_fields
 from .sources.yamldoc import YamlDoc, load_yaml_file
 from .workdays import Calendar
 
+SOCIAL_ASSISTANCE_DAYS = 10  # 社会救助领域基层政务公开标准目录 (民办函〔2019〕52号): within 10 working days
+
 Check = Callable[[Any], str | None]
 """A value → its error message, or None when it is good."""
 ItemCheck = Callable[[str, Sequence[str]], str | None]
@@ -120,6 +122,8 @@ class SiteConfig:
     # MM-DD of the year after: 1月31日 for a department, 3月31日 for a government's office
     annual_report_due: str = "01-31"
     normative_categories: tuple[str, ...] = ()  # counted as 行政规范性文件 in the annual report
+    # working days within which a 组配分类's items are published, where not 20 (条例第二十六条)
+    publish_within: tuple[tuple[str, int], ...] = ()
 
     @property
     def normative(self) -> tuple[str, ...]:
@@ -127,6 +131,12 @@ class SiteConfig:
         if self.normative_categories:
             return self.normative_categories
         return ("规范性文件",) if "规范性文件" in self.categories else ()
+
+    def publish_days(self, category: str) -> int:
+        """Working days within which an item of ``category`` is published after it is made: as
+        ``publish_within`` says, else 10 for 社会救助 (社会救助领域基层政务公开标准目录), else 20
+        (《政府信息公开条例》第二十六条)."""
+        return dict(self.publish_within).get(category, SOCIAL_ASSISTANCE_DAYS if category == "社会救助" else 20)
 
     @property
     def domain(self) -> str:
@@ -233,6 +243,24 @@ def _sensitive_terms(raw: Mapping[object, object]) -> tuple[Any, Sequence[tuple[
     return tuple(terms.items()), errors
 
 
+def _publish_within(raw: Mapping[object, object]) -> tuple[Any, Sequence[tuple[object, str]]]:
+    """``{组配分类: 工作日数}`` → ((category, days), …); each bad entry at its own line. No more than
+    the law's 20 working days: a setting can only shorten the deadline."""
+    items: list[tuple[str, int]] = []
+    errors: list[tuple[object, str]] = []
+    for category, days in raw.items():
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 20:
+            errors.append(
+                (
+                    category,
+                    f"publish_within 中 “{category}” 的工作日数应为 1 到 20 的整数（条例第二十六条：20 个工作日内）",
+                )
+            )
+        else:
+            items.append((str(category), days))
+    return tuple(items), errors
+
+
 def _base_url(url: str) -> str:
     """``url`` ending in ``/``, its path percent-encoded where it is not already (a feed, a
     sitemap and a printed page need a valid address: ``/民政/`` → ``/%E6%B0%91%E6%94%BF/``)."""
@@ -329,6 +357,8 @@ SCHEMA: tuple[Option | Section, ...] = (
         default=(),
         convert=tuple,
     ),
+    # working days to publish in, by 组配分类, where shorter than the 20 of Art. 26 (社会救助: 10 by default)
+    Option("publish_within", "公开时限", "mapping", to="publish_within", default=(), parse=_publish_within),
     # Art. 49: a department publishes last year's annual report by 1月31日, a government's office by 3月31日
     Option(
         "annual_report_due", "年报公布期限", "str", to="annual_report_due", default="01-31", choices=("01-31", "03-31")
@@ -384,7 +414,20 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         if top[section.key] is not None:
             sections[section.key] = site.read(site.written((section,)), section.options, section.what)
     values = site.values(SCHEMA, top, sections, overrides={"base_url": base_url})
+    _check_publish_within(site, values["publish_within"], values["categories"])
     return SiteConfig(content_dir=content_dir, **values)
+
+
+def _check_publish_within(site: _Reading, publish_within: Sequence[tuple[str, int]], categories: Sequence[str]) -> None:
+    """Each 组配分类 given a deadline of its own is one of ``categories``, at its line."""
+    for category, _ in publish_within:
+        if category not in categories:
+            option = next(o for o in SCHEMA if o.key == "publish_within")
+            site.problems.error(
+                site.path,
+                site.doc.line(*site.written((option,)), category),
+                f"publish_within 中 “{category}” 不在 categories 中（可选：{'、'.join(categories)}）",
+            )
 
 
 def _required_section_missing(top: Fields) -> bool:

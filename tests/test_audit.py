@@ -252,26 +252,55 @@ def test_a_catalog_entry_without_a_summary_is_a_warning(tmp_path: Path) -> None:
     ]
 
 
+def late_policy(category: str, published: str, number: int = 4) -> str:
+    """A policy of ``category`` written 2026-09-25 (a Friday before the National Day week)."""
+    return policy_md(
+        title=f"测试市民政局关于{category}工作的通知（二）",
+        index_no=f"{USCC}/2026-{number:05d}",
+        category=category,
+        doc_no=f"测民发〔2026〕{number}号",
+        date="2026-09-25",
+        written="2026-09-25",
+        published=published,
+        summary=f"{category}工作的安排。",
+    )
+
+
 def test_publishing_more_than_20_working_days_after_it_was_written_is_a_warning(tmp_path: Path) -> None:
     # 2026-09-25 (Fri) → 2026-10-30: the National Day week (10-01…10-07) is off, 10-10 (Sat) a make-up
     # workday: 3 days in September, 18 in October up to 10-29, the 21st on 10-30
     files = good_tree()
-    late = policy_md(
-        title="测试市民政局关于社会救助工作的通知",
-        index_no=f"{USCC}/2026-00002",
-        category="社会救助",
-        doc_no="测民发〔2026〕2号",
-        date="2026-09-25",
-        written="2026-09-25",
-        published="2026-10-30",
-        summary="社会救助工作的安排。",
-    )
-    files["policies/p2.md"] = late
+    files["policies/p4.md"] = late_policy("政策文件", "2026-10-30")
     assert findings(tmp_path, files) == [
-        "late-publication content/policies/p2.md:8: 警告：成文 2026-09-25，发布 2026-10-30：隔了 21 个工作日，超过 20 个"
+        "late-publication content/policies/p4.md:8: 警告：成文 2026-09-25，发布 2026-10-30：隔了 21 个工作日，超过 20 个"
     ]
-    files["policies/p2.md"] = late.replace("published: 2026-10-30", "published: 2026-10-29")  # the 20th: in time
+    files["policies/p4.md"] = late_policy("政策文件", "2026-10-29")  # the 20th: in time
     assert findings(tmp_path, files) == []
+
+
+def test_social_assistance_is_published_within_10_working_days_unless_site_yaml_says_otherwise(
+    tmp_path: Path,
+) -> None:
+    # 社会救助领域基层政务公开标准目录: 10 working days; from 2026-09-25 the 10th is 10-15, the 11th 10-16
+    files = good_tree()
+    files["policies/p4.md"] = late_policy("社会救助", "2026-10-16")
+    assert findings(tmp_path, files) == [
+        (
+            "late-publication content/policies/p4.md:8: 警告：成文 2026-09-25，发布 2026-10-16：隔了 11 个工作日，超过 10 个"
+            "（社会救助：publish_within）"
+        )
+    ]
+    files["policies/p4.md"] = late_policy("社会救助", "2026-10-15")
+    assert findings(tmp_path, files) == []
+    # a 组配分类 given a deadline of its own in site.yaml (公开时限)
+    files["policies/p4.md"] = late_policy("部门计划及总结", "2026-10-16")
+    files["site.yaml"] = GOOD_SITE_YAML + "公开时限: {部门计划及总结: 5}\n"
+    assert findings(tmp_path, files) == [
+        (
+            "late-publication content/policies/p4.md:8: 警告：成文 2026-09-25，发布 2026-10-16：隔了 11 个工作日，超过 5 个"
+            "（部门计划及总结：publish_within）"
+        )
+    ]
 
 
 def test_a_year_the_holiday_calendar_does_not_know_is_said_not_guessed(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def edited(old: str, new: str) -> str:
 
 def test_every_key_has_a_chinese_alias_and_a_default_or_is_required() -> None:
     keys = dict(_keys())
-    assert len(keys) == 43  # 17 top-level keys, 26 in publisher, contact, roster, pii, calendar and portal
+    assert len(keys) == 44  # 18 top-level keys, 26 in publisher, contact, roster, pii, calendar and portal
     for name, option in keys.items():
         assert option.alias and re.search(r"[\u4e00-\u9fff]", option.alias), name
         if isinstance(option, Section):  # absent, every key of it has its default
@@ -436,6 +436,17 @@ CASES = [
         PII + "\ncalendar:\n  调休上班日: [二月七日]",
         (f"{SHOWN}:18: workdays 中 “二月七日” 不是日期（应为 YYYY-MM-DD，且是真实的日历日期）",),
     ),
+    Case(  # 组配分类 with a shorter deadline than the law's 20 working days; each bad entry at its line
+        "publish_within",
+        PII,
+        PII + "\npublish_within:\n  社会救助: 10",
+        PII + "\n公开时限:\n  社会救助: 30\n  养老服务: 5\n  部门计划及总结: 是",
+        (
+            f"{SHOWN}:18: publish_within 中 “社会救助” 的工作日数应为 1 到 20 的整数（条例第二十六条：20 个工作日内）",
+            f"{SHOWN}:20: publish_within 中 “部门计划及总结” 的工作日数应为 1 到 20 的整数（条例第二十六条：20 个工作日内）",
+            f"{SHOWN}:19: publish_within 中 “养老服务” 不在 categories 中（可选：政策文件、社会救助、部门计划及总结）",
+        ),
+    ),
     Case(
         "roster.mask",
         HOTLINE,
@@ -561,6 +572,7 @@ pii:
 每页条数: 30
 年报公布期限: 03-31
 规范性文件分类: [政策文件]
+公开时限: {政策文件: 15}
 工作日历: {节假日: [2027-01-01], 调休上班日: [2027-02-07]}
 门户网站:
   名称: 测试市民政局
@@ -652,6 +664,7 @@ def test_every_key_under_its_chinese_alias_reaches_its_field(tmp_path: Path) -> 
         ),
         annual_report_due="03-31",
         normative_categories=("政策文件",),
+        publish_within=(("政策文件", 15),),
         calendar=Calendar(frozenset({date(2027, 1, 1)}), frozenset({date(2027, 2, 7)})),
     )
     assert config.domain == "mzj.test.example.gov.cn"

@@ -21,7 +21,6 @@ Shown = Callable[[Path], str]
 STALE_MONTHS = 6  # a 政策文件-type column: no new item for 6 months fails the inspection
 STALE_HOME_DAYS = 14  # the column's home: 2 weeks
 MAX_EMPTY_COLUMNS = 5  # more empty columns than this fails the inspection
-PUBLISH_WITHIN_WORKDAYS = 20  # Art. 26: within 20 working days of being made or changed
 
 
 def months_before(day: date, months: int) -> date:
@@ -220,14 +219,16 @@ def _late_publication(site: Site, shown: Shown) -> Iterator[Finding]:
         except workdays.UnknownYear as exc:
             unknown.add(exc.year)
             continue
-        if days > PUBLISH_WITHIN_WORKDAYS:
+        within = site.config.publish_days(policy.category)
+        if days > within:
             key = "written" if policy.written else "date"
             published_key = "published" if "published" in policy.lines else key
             yield Finding(
                 shown(policy.source),
                 policy.line(published_key),
                 "late-publication",
-                f"成文 {made}，发布 {policy.published}：隔了 {days} 个工作日，超过 {PUBLISH_WITHIN_WORKDAYS} 个",
+                f"成文 {made}，发布 {policy.published}：隔了 {days} 个工作日，超过 {within} 个"
+                + ("" if within == 20 else f"（{policy.category}：publish_within）"),
                 "warning",
             )
     for year in sorted(unknown):
