@@ -22,10 +22,12 @@ from .conftest import WatchedPage, resolve
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-# The key tables: policies, standards (index, home, history, announced), roster notices, rosters.
+# The key tables: policies, standards (index, home, history, announced), roster notices, rosters,
+# a guide's materials and places, the bureau's departments and leaders.
 KEY_TABLES = (
     "table.catalog-table, table.standards-glance, table.standards-table, table.announced-table, "
-    "table.standard-history, table.roster-list, table.roster-table"
+    "table.standard-history, table.roster-list, table.roster-table, table.guide-materials, "
+    "table.guide-places, table.departments-table, table.leaders-table"
 )
 MODES = {"standard": None, "large-text": "localStorage.setItem('a11y-text', 'large')"}
 KEY_PAGES = [
@@ -35,6 +37,8 @@ KEY_PAGES = [
     ("catalog", "catalog/"),
     ("rosters-index", "rosters/"),
     ("roster", "rosters/*/"),
+    ("guide", "guides/linshi-jiuzhu/"),
+    ("organization", "organization/"),
 ]
 
 # Every cell with text of every key table that is not where a reader can see it whole: outside
@@ -168,7 +172,9 @@ def test_a_standards_chart_labels_the_value_in_force(open_page: Callable[..., Wa
 
 
 @pytest.mark.parametrize(
-    "path", ["", "standards/", "catalog/", "rosters/*/"], ids=["home", "standards", "catalog", "roster"]
+    "path",
+    ["", "standards/", "catalog/", "rosters/*/", "guides/linshi-jiuzhu/", "organization/"],
+    ids=["home", "standards", "catalog", "roster", "guide", "organization"],
 )
 def test_stacked_tables_keep_their_table_semantics(open_page: Callable[..., WatchedPage], path: str) -> None:
     """What Chromium gives screen readers: a table named by its caption, rows, the column headers,
