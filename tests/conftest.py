@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from hypothesis import settings
 
 # Shared, noisy machines: no per-example time limit (speed lives in benchmarks/, not tests).
@@ -167,6 +167,16 @@ def content(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+def table_by_caption(page: BeautifulSoup, prefix: str) -> Tag:
+    """The table of ``page`` whose caption starts with ``prefix``."""
+    for caption in page.find_all("caption"):
+        if caption.get_text(strip=True).startswith(prefix):
+            table = caption.find_parent("table")
+            assert isinstance(table, Tag)
+            return table
+    raise AssertionError(f"no table captioned {prefix!r}")
 
 
 def soup(path: Path) -> BeautifulSoup:

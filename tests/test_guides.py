@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import SAMPLE_CONTENT, TODAY, USCC, Result, policy_md, run_cli, soup
+from conftest import SAMPLE_CONTENT, TODAY, USCC, Result, policy_md, run_cli, soup, table_by_caption
 
 from site_builder.render.flow import BOX_HEIGHT, GAP, flow_diagram
 from site_builder.sources.guides import Guide
@@ -340,15 +340,6 @@ def page_of(out: Path, path: str) -> BeautifulSoup:
 
 def target(out: Path, page: str, href: str) -> Path:
     return ((out / page) / href / "index.html").resolve()
-
-
-def table_by_caption(page: BeautifulSoup, prefix: str) -> Tag:
-    for caption in page.find_all("caption"):
-        if caption.get_text(strip=True).startswith(prefix):
-            table = caption.find_parent("table")
-            assert isinstance(table, Tag)
-            return table
-    raise AssertionError(f"no table captioned {prefix!r}")
 
 
 def row_value(table: Tag, header: str) -> str:

@@ -15,7 +15,18 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import SAMPLE_CONTENT, SITE_YAML, TODAY, USCC, Result, policy_md, run_cli, soup, write_tree
+from conftest import (
+    SAMPLE_CONTENT,
+    SITE_YAML,
+    TODAY,
+    USCC,
+    Result,
+    policy_md,
+    run_cli,
+    soup,
+    table_by_caption,
+    write_tree,
+)
 
 # ---------------------------------------------------------------------------------------------
 # A small content tree: districts 甲区, 乙区, 丙县 (conftest SITE_YAML), three basis policies.
@@ -108,15 +119,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
         return built[today]
 
     return get
-
-
-def table_by_caption(page: BeautifulSoup, prefix: str) -> Tag:
-    for caption in page.find_all("caption"):
-        if caption.get_text(strip=True).startswith(prefix):
-            table = caption.find_parent("table")
-            assert isinstance(table, Tag)
-            return table
-    raise AssertionError(f"no table captioned {prefix!r}")
 
 
 def grid(table: Tag) -> dict[tuple[str, str], Tag]:
